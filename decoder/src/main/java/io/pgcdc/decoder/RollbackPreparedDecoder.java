@@ -1,0 +1,62 @@
+package io.pgcdc.decoder;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Rollback Prepared ({@code 'r'}, protocol 3+): {@code Int8 flags, Int64 prepare_end_lsn,
+ * Int64 rollback_end_lsn, Int64 prepare_time, Int64 rollback_time, Int32 xid, String gid}.
+ * Flyweight, valid until the next {@link PgOutputDecoder#wrap}.
+ */
+public final class RollbackPreparedDecoder {
+  private byte[] buffer;
+  private int offset;
+  private int gidLength;
+
+  void decode(MessageCursor c) {
+    buffer = c.buffer();
+    offset = c.skip(1, "flags");
+    c.skip(8, "prepare_end_lsn");
+    c.skip(8, "rollback_end_lsn");
+    c.skip(8, "prepare_time");
+    c.skip(8, "rollback_time");
+    c.skip(4, "xid");
+    gidLength = c.string("gid");
+  }
+
+  public int flags() {
+    return Bytes.uint8(buffer, offset);
+  }
+
+  public long prepareEndLsn() {
+    return Bytes.int64(buffer, offset + 1);
+  }
+
+  public long rollbackEndLsn() {
+    return Bytes.int64(buffer, offset + 9);
+  }
+
+  public long prepareTime() {
+    return Bytes.int64(buffer, offset + 17);
+  }
+
+  public long rollbackTime() {
+    return Bytes.int64(buffer, offset + 25);
+  }
+
+  public long xid() {
+    return Bytes.int32(buffer, offset + 33) & 0xFFFF_FFFFL;
+  }
+
+  public int gidOffset() {
+    return offset + 37;
+  }
+
+  public int gidLength() {
+    return gidLength;
+  }
+
+  /** The global transaction id (allocates). */
+  public String gid() {
+    return new String(buffer, gidOffset(), gidLength, StandardCharsets.UTF_8);
+  }
+}

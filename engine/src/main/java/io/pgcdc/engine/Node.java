@@ -1,0 +1,158 @@
+package io.pgcdc.engine;
+
+import io.pgcdc.engine.config.PgcdcConfig;
+import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.ha.ClusterConfig;
+import io.pgcdc.ha.ClusterNode;
+import io.pgcdc.ha.LeadershipListener;
+import io.pgcdc.ha.Member;
+import io.pgcdc.ha.RevokeReason;
+import io.pgcdc.ha.Role;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pgcdc node: owns the slot's {@link Pipeline}. Standalone it starts one pipeline at once
+ * (epoch 0). In a cluster it joins leader election and runs a pipeline only while leading:
+ *
+ * <pre>
+ *   onElected(e)   -&gt; Pipeline.start(term e: publish only while isLeading(e))   role LEADER
+ *   onSuspended(e) -&gt; (the publish path already sees isLeading(e) == false)
+ *   onRevoked(e)   -&gt; pipeline.close()                                          role STANDBY
+ * </pre>
+ *
+ * <p>Threading: {@link #start}/{@link #close} on the caller's thread; leadership callbacks on the
+ * cluster's event thread, one at a time. {@link #terminated()} completes when the node stops for
+ * good: after {@link #close()}, or exceptionally when a pipeline stopped on an error that a
+ * restart would only repeat (lost slot, unroutable message).
+ */
+public final class Node implements AutoCloseable, LeadershipListener {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final long RETRY_MILLIS = 5_000;
+
+  private final PgcdcConfig config;
+  private final PipelineMetrics metrics;
+  private final NodeStatus status;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private ClusterNode cluster;
+  private volatile Pipeline pipeline;
+
+  private Node(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status) {
+    this.config = config;
+    this.metrics = metrics;
+    this.status = status;
+  }
+
+  /** This node's id: {@code cluster.node_id}, or host-pid when standalone. */
+  public static String nodeId(PgcdcConfig config) {
+    return config.cluster().map(ClusterConfig::nodeId).orElseGet(() -> host() + "-" + ProcessHandle.current().pid());
+  }
+
+  /** A status object for the ops server, to be passed to {@link #start}. */
+  public static NodeStatus newStatus(PgcdcConfig config) {
+    return new NodeStatus(nodeId(config), config.cluster().isPresent() ? Role.STANDBY : Role.STANDALONE);
+  }
+
+  /**
+   * Starts the node: standalone, the pipeline (failures are thrown); in a cluster, the election
+   * (the pipeline starts when this node wins).
+   */
+  public static Node start(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status) throws PipelineException {
+    Node node = new Node(config, metrics, status);
+    if (config.cluster().isEmpty()) {
+      node.run(Pipeline.start(config, metrics, Term.standalone()));
+      return node;
+    }
+    ClusterConfig cc = config.cluster().get();
+    node.cluster = new ClusterNode(cc, new Member(cc.nodeId(), host(), config.metrics().listen()), node);
+    status.leader(node.cluster::leaderId);
+    node.cluster.start();
+    LOG.info("node {} joined cluster {} at {}; standing by", cc.nodeId(), cc.name(), cc.zookeeper());
+    return node;
+  }
+
+  private void run(Pipeline p) {
+    pipeline = p;
+    status.attach(p);
+    status.problem(null);
+    p.terminated().whenComplete((ok, failure) -> {
+      if (failure != null) {
+        terminated.completeExceptionally(failure);
+      }
+    });
+  }
+
+  @Override
+  public void onElected(long epoch) {
+    status.epoch(epoch);
+    while (cluster.isLeading(epoch)) {
+      try {
+        run(Pipeline.start(config, metrics, new Term(epoch, cluster::isLeading)));
+        status.role(Role.LEADER);
+        LOG.info("leader of epoch {}: streaming", epoch);
+        return;
+      } catch (PipelineException e) {
+        status.problem("leader of epoch " + epoch + " cannot stream: " + e.getMessage());
+        LOG.error("leader of epoch {} cannot stream (retrying in {} s): {}", epoch, RETRY_MILLIS / 1000,
+            e.getMessage());
+        sleep(RETRY_MILLIS);
+      }
+    }
+  }
+
+  @Override
+  public void onSuspended(long epoch) {
+    LOG.warn("ZooKeeper connection suspended: publishing under epoch {} stopped", epoch);
+  }
+
+  @Override
+  public void onRevoked(long epoch, RevokeReason reason) {
+    stopPipeline();
+    status.role(Role.STANDBY);
+    LOG.info("leadership of epoch {} ended ({}); standing by", epoch, reason);
+  }
+
+  private void stopPipeline() {
+    Pipeline p = pipeline;
+    if (p != null) {
+      p.close();
+      pipeline = null;
+      status.attach(null);
+    }
+  }
+
+  /** Completes when the node stopped for good; exceptionally with the pipeline's failure. */
+  public CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  @Override
+  public void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    stopPipeline();
+    terminated.complete(null);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return ManagementFactory.getRuntimeMXBean().getName().replaceAll("^\\d+@", "");
+    }
+  }
+}

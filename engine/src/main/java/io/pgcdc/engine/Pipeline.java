@@ -1,0 +1,249 @@
+package io.pgcdc.engine;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import io.pgcdc.decoder.Lsn;
+import io.pgcdc.engine.config.PgcdcConfig;
+import io.pgcdc.engine.encode.EncodeHandler;
+import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.engine.pipeline.ConfirmTracker;
+import io.pgcdc.engine.pipeline.DecodeHandler;
+import io.pgcdc.engine.pipeline.JournalHandler;
+import io.pgcdc.engine.pipeline.ParkingWaitStrategy;
+import io.pgcdc.engine.pipeline.PipelineControl;
+import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.engine.pipeline.StageFailureHandler;
+import io.pgcdc.engine.sink.PublishHandler;
+import io.pgcdc.engine.source.ReplicationConnections;
+import io.pgcdc.engine.source.SlotReader;
+import io.pgcdc.engine.source.SourceSetup;
+import io.pgcdc.journal.Journal;
+import io.pgcdc.journal.JournalException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streaming session of a slot: PostgreSQL → ring → decode → encode → (journal ∥ publish),
+ * with the flushed LSN fed back by the {@link ConfirmTracker} (SPEC §1). Started and stopped by
+ * whoever owns the slot: the standalone runner, or a cluster node when it wins leadership.
+ *
+ * <pre>
+ *   pgcdc-slot-reader --&gt; [ring] --&gt; pgcdc-decode --&gt; pgcdc-encode --+--&gt; pgcdc-journal --+
+ *        ^                                                        +--&gt; pgcdc-publish --+-- acks
+ *        +--- flushed LSN &lt;-- ConfirmTracker (min of journaled, confirmed) &lt;-----------+
+ * </pre>
+ *
+ * <p>Threading: {@link #start} and {@link #close} are called by the owner (any thread, not
+ * concurrently); the LSN accessors by any thread. When a stage fails, the pipeline closes itself on
+ * a {@code pgcdc-stop} thread and {@link #terminated()} completes with the failure.
+ */
+public final class Pipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+  private static final long TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final int MIN_RING_SIZE = 1024;
+  private static final long JOIN_MILLIS = 15_000;
+
+  private final PgcdcConfig config;
+  private final PipelineControl control;
+  private Term term;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final List<Thread> stageThreads = new ArrayList<>();
+  private final List<BatchEventProcessor<RingEvent>> processors = new ArrayList<>();
+  private RingBuffer<RingEvent> ring;
+  private ConfirmTracker tracker;
+  private SlotReader reader;
+  private Thread readerThread;
+  private Journal journal;
+  private boolean closed;
+
+  private Pipeline(PgcdcConfig config) {
+    this.config = config;
+    this.control = new PipelineControl(failure -> {
+      Thread stopper = new Thread(this::close, "pgcdc-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+    });
+  }
+
+  /**
+   * Prepares the source (preflight, publication, slot), opens journal and broker, starts streaming
+   * from the slot's confirmed position.
+   *
+   * @throws PipelineException one line saying what is wrong and how to fix it; nothing is left open
+   */
+  public static Pipeline start(PgcdcConfig config, PipelineMetrics metrics, Term term) throws PipelineException {
+    Pipeline p = new Pipeline(config);
+    try {
+      p.build(metrics, term);
+      return p;
+    } catch (PipelineException | RuntimeException e) {
+      p.control.halt();
+      p.close();
+      throw e instanceof PipelineException pe ? pe
+          : new PipelineException("pipeline failed to start: " + e, e);
+    }
+  }
+
+  private void build(PipelineMetrics metrics, Term term) throws PipelineException {
+    this.term = term;
+    PgcdcConfig.Source source = config.source();
+    ReplicationConnections connections = new ReplicationConnections(source);
+    SourceSetup setup = new SourceSetup(connections);
+    long startLsn = setup.prepare();
+    try {
+      journal = Journal.open(config.journal());
+    } catch (JournalException e) {
+      throw new PipelineException("cannot open the journal in " + config.journal().dir() + ": " + e.getMessage()
+          + "; check journal.dir is a writable directory", e);
+    }
+
+    int size = Math.max(MIN_RING_SIZE, Integer.highestOneBit(config.rabbitmq().maxInFlight() - 1) << 2);
+    ring = RingBuffer.createSingleProducer(RingEvent::new, size, new ParkingWaitStrategy(PARK_NANOS, TIMEOUT_NANOS));
+    Sequence confirmed = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
+
+    PublishHandler publish = new PublishHandler(config.rabbitmq(), source.slot(), term, ring, control, metrics,
+        confirmed);
+    publish.connect();
+    EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq().routingKey(), connections);
+
+    BatchEventProcessor<RingEvent> decodeP = stage("decode", new DecodeHandler());
+    BatchEventProcessor<RingEvent> encodeP = stage("encode", encode, decodeP.getSequence());
+    BatchEventProcessor<RingEvent> journalP = stage("journal",
+        new JournalHandler(journal.appender(), source.slot(), term.epoch(), metrics), encodeP.getSequence());
+    stage("publish", publish, encodeP.getSequence());
+
+    tracker = new ConfirmTracker(ring, decodeP.getSequence(), journalP.getSequence(), confirmed, startLsn);
+    ring.addGatingSequences(tracker.releasedSequence());
+
+    reader = new SlotReader(connections, setup, ring, tracker, control);
+    // A new leader takes the slot over from a deposed one; standalone never kills a walsender.
+    reader.open(term.epoch() > 0);
+    for (Thread t : stageThreads) {
+      t.start();
+    }
+    readerThread = thread("pgcdc-slot-reader", reader);
+    readerThread.start();
+    LOG.info("streaming slot {} from {} to exchange {} at {} (epoch {})", source.slot(), Lsn.format(startLsn),
+        config.rabbitmq().exchange(), config.rabbitmq().redactedUri(), term.epoch());
+  }
+
+  private BatchEventProcessor<RingEvent> stage(String name, EventHandler<RingEvent> handler, Sequence... after) {
+    BatchEventProcessor<RingEvent> p = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(after), handler);
+    p.setExceptionHandler(new StageFailureHandler(name, control));
+    processors.add(p);
+    stageThreads.add(thread("pgcdc-" + name, p));
+    return p;
+  }
+
+  private static Thread thread(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    // A failed stage was already reported once by PipelineControl; its thread ends quietly.
+    t.setUncaughtExceptionHandler((thread, e) -> { });
+    return t;
+  }
+
+  /**
+   * Stops streaming: stop reading, let the ring drain (bounded), send the final status update,
+   * stop the stages, close broker, journal and connections. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (term != null && !term.leading()) {
+      // Leadership is gone: nothing may be published any more, so there is nothing to drain.
+      control.halt();
+    }
+    control.stop();
+    join(readerThread);
+    control.halt();
+    for (BatchEventProcessor<RingEvent> p : processors) {
+      p.halt();
+    }
+    for (Thread t : stageThreads) {
+      join(t);
+    }
+    if (journal != null) {
+      journal.close();
+    }
+    PipelineException failure = control.failure();
+    if (failure != null) {
+      terminated.completeExceptionally(failure);
+    } else {
+      LOG.info("pipeline stopped; flushed {}", Lsn.format(flushedLsn()));
+      terminated.complete(null);
+    }
+  }
+
+  private static void join(Thread t) {
+    if (t == null || !t.isAlive() || t == Thread.currentThread()) {
+      return;
+    }
+    try {
+      t.join(JOIN_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Completes after {@link #close()}; exceptionally with the {@link PipelineException} that stopped it. */
+  public CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  /** Why the pipeline is unhealthy: its failure, or the replication connection being down. */
+  public Optional<String> problem() {
+    PipelineException failure = control.failure();
+    if (failure != null) {
+      return Optional.of("pipeline stopped: " + failure.getMessage());
+    }
+    if (reader != null && !reader.connected() && control.reading()) {
+      return Optional.of("not connected to PostgreSQL (reconnecting to slot " + config.source().slot() + ")");
+    }
+    return Optional.empty();
+  }
+
+  public long receivedLsn() {
+    return reader == null ? 0 : reader.receivedLsn();
+  }
+
+  public long serverLsn() {
+    return reader == null ? 0 : reader.serverLsn();
+  }
+
+  public long journaledLsn() {
+    return tracker == null ? 0 : tracker.journaledLsn();
+  }
+
+  public long confirmedLsn() {
+    return tracker == null ? 0 : tracker.confirmedLsn();
+  }
+
+  /** The LSN last allowed to reach PostgreSQL as flushed. */
+  public long flushedLsn() {
+    return tracker == null ? 0 : tracker.flushedLsn();
+  }
+
+  public long oldestPendingCommitMicros() {
+    return tracker == null ? 0 : tracker.oldestPendingCommitMicros();
+  }
+
+  public long ringOccupancy() {
+    return tracker == null ? 0 : tracker.occupancy();
+  }
+
+  public long ringCapacity() {
+    return ring == null ? 0 : ring.getBufferSize();
+  }
+}

@@ -1,0 +1,109 @@
+package io.pgcdc.engine.encode;
+
+import io.pgcdc.decoder.Relation;
+import io.pgcdc.decoder.json.TypeCatalog;
+import io.pgcdc.decoder.json.TypeRegistry;
+import io.pgcdc.engine.source.ReplicationConnections;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Catalog facts pgoutput does not carry: non-builtin types (enums, domains, composites, ranges)
+ * for the value renderer, and per table the primary key and NOT NULL columns for keys and schema
+ * events. Asked only when a relation is new or changed, or an unknown type OID appears.
+ *
+ * <p>The catalog is read as of now, not as of the change being decoded; after a later ALTER TABLE
+ * a schema event can show nullability one step ahead. A lookup that fails is logged and the
+ * defaults apply (no key override, all nullable): metadata never stops the stream.
+ *
+ * <p>Threading: encode thread only; keeps one SQL connection, reopened after a failure.
+ */
+final class Catalog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+
+  private final ReplicationConnections connections;
+  private Connection connection;
+
+  Catalog(ReplicationConnections connections) {
+    this.connections = connections;
+  }
+
+  /** Loads every non-builtin type into {@code types}; false when the catalog could not be read. */
+  boolean loadTypes(TypeRegistry types) {
+    try (Statement s = connection().createStatement(); ResultSet r = s.executeQuery(TypeCatalog.QUERY)) {
+      types.registerAll(TypeCatalog.read(r));
+      return true;
+    } catch (SQLException e) {
+      failed("reading pg_type", e);
+      return false;
+    }
+  }
+
+  /** Column facts of a relation: key (primary key if any, else pgoutput's flags) and NOT NULL. */
+  ColumnFacts columns(Relation relation) {
+    int n = relation.columnCount();
+    boolean[] key = new boolean[n];
+    boolean[] notNull = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      key[i] = relation.column(i).key();
+    }
+    Map<String, boolean[]> byName = new HashMap<>();
+    try (PreparedStatement s = connection().prepareStatement(
+        "SELECT a.attname, a.attnotnull, COALESCE(a.attnum = ANY(i.indkey), false)"
+            + " FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+            + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+      s.setLong(1, Integer.toUnsignedLong(relation.id()));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          byName.put(r.getString(1), new boolean[] {r.getBoolean(2), r.getBoolean(3)});
+        }
+      }
+    } catch (SQLException e) {
+      failed("reading pg_attribute of " + relation.namespace() + "." + relation.name(), e);
+    }
+    boolean hasPrimaryKey = byName.values().stream().anyMatch(f -> f[1]);
+    for (int i = 0; i < n; i++) {
+      boolean[] facts = byName.get(relation.column(i).name());
+      if (facts != null) {
+        notNull[i] = facts[0];
+        if (hasPrimaryKey) {
+          key[i] = facts[1];
+        }
+      }
+    }
+    return new ColumnFacts(key, notNull);
+  }
+
+  record ColumnFacts(boolean[] key, boolean[] notNull) {}
+
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = connections.sql();
+    }
+    return connection;
+  }
+
+  private void failed(String what, SQLException e) {
+    LOG.warn("{} failed ({}); continuing with what pgoutput sent", what, e.getMessage());
+    close();
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException ignored) {
+      // Closing a catalog connection that already failed.
+    }
+    connection = null;
+  }
+}

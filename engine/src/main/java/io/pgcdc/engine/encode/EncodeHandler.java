@@ -1,0 +1,171 @@
+package io.pgcdc.engine.encode;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.lmax.disruptor.EventHandler;
+import io.pgcdc.decoder.LogicalMessageDecoder;
+import io.pgcdc.decoder.PgOutputDecoder;
+import io.pgcdc.decoder.Relation;
+import io.pgcdc.decoder.TruncateDecoder;
+import io.pgcdc.decoder.UpdateDecoder;
+import io.pgcdc.decoder.json.TypeRegistry;
+import io.pgcdc.decoder.json.ValueRenderer;
+import io.pgcdc.engine.pipeline.Outbox;
+import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.engine.source.ReplicationConnections;
+import java.io.IOException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Second ring stage: turns each pgoutput message into its AMQP messages (SPEC §3), written once
+ * with a Jackson streaming generator into the event's reusable {@link Outbox}.
+ *
+ * <pre>
+ *   Begin              -&gt; (ordinal := 0)
+ *   Relation new/changed -&gt; schema event  _schema.&lt;schema&gt;.&lt;table&gt;   columns + Avro record schema
+ *   Insert/Update/Delete -&gt; one row event  {id, op, schema, table, lsn, commit_lsn, xid, commit_ts,
+ *                                           ordinal, key, before, after, diff, unchanged_toast}
+ *   Truncate           -&gt; one event per table, op T, options
+ *   Message            -&gt; _message.&lt;prefix&gt;, content as text or base64
+ *   Commit, Origin, Type -&gt; nothing
+ * </pre>
+ *
+ * <p>Ordinals count row, truncate and logical-message events of a transaction, so the message id
+ * {@code <slot>/<commit LSN>/<ordinal>} of a change is the same whether or not a schema event
+ * preceded it in this session. Schema events get negative ordinals and the id
+ * {@code <slot>/<commit LSN>/_schema.<schema>.<table>}.
+ *
+ * <p>Threading: encode thread only. It has its own {@link PgOutputDecoder} (flyweights are
+ * single-threaded views; decoding a message twice is cheaper than handing offsets across threads),
+ * its own {@link ValueRenderer}, and a catalog connection used only when a relation or type is new.
+ * Steady state allocates nothing per event.
+ */
+public final class EncodeHandler implements EventHandler<RingEvent> {
+  private final PgOutputDecoder decoder = new PgOutputDecoder();
+  private final Map<Relation, RelationInfo> relations = new IdentityHashMap<>();
+  private final TypeRegistry types;
+  private final Catalog catalog;
+  private final RoutingKeyTemplate routingKeys;
+  private final EnvelopeWriter envelope;
+  private final JsonGenerator g;
+  private final RowEventWriter rows;
+  private final SchemaEventWriter schemas;
+  private int ordinal;
+  private int schemaOrdinal;
+
+  EncodeHandler(String slot, RoutingKeyTemplate routingKeys, TypeRegistry types, Catalog catalog) {
+    this.routingKeys = routingKeys;
+    this.types = types;
+    this.catalog = catalog;
+    this.envelope = new EnvelopeWriter(slot);
+    this.g = envelope.generator();
+    this.rows = new RowEventWriter(envelope, new ValueRenderer(types));
+    this.schemas = new SchemaEventWriter(envelope, types);
+  }
+
+  /** The encode stage for {@code slot}; loads the source's non-builtin types once now. */
+  public static EncodeHandler create(String slot, String routingKeyTemplate, ReplicationConnections connections) {
+    TypeRegistry types = new TypeRegistry();
+    Catalog catalog = new Catalog(connections);
+    catalog.loadTypes(types);
+    return new EncodeHandler(slot, new RoutingKeyTemplate(routingKeyTemplate), types, catalog);
+  }
+
+  @Override
+  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws IOException {
+    Outbox out = event.outbox();
+    out.clear();
+    out.coordinates(event.walStart(), event.commitLsn(), event.xid());
+    switch (decoder.wrap(event.wal(), 0, event.walLength())) {
+      case BEGIN -> {
+        ordinal = 0;
+        schemaOrdinal = 0;
+      }
+      case RELATION -> relation(event, out);
+      case TYPE -> {
+        if (!types.knows(decoder.typeInfo().oid())) {
+          catalog.loadTypes(types);
+        }
+      }
+      case INSERT -> rows.write(event, out, 'I', ordinal++, info(decoder.insert().relation()), null, (char) 0,
+          decoder.insert().newTuple());
+      case UPDATE -> {
+        UpdateDecoder u = decoder.update();
+        rows.write(event, out, 'U', ordinal++, info(u.relation()), u.hasOldTuple() ? u.oldTuple() : null,
+            u.oldTupleKind(), u.newTuple());
+      }
+      case DELETE -> rows.write(event, out, 'D', ordinal++, info(decoder.delete().relation()),
+          decoder.delete().oldTuple(), decoder.delete().oldTupleKind(), null);
+      case TRUNCATE -> truncate(event, out, decoder.truncate());
+      case MESSAGE -> message(event, out, decoder.message());
+      default -> {
+        // Commit and Origin produce no message.
+      }
+    }
+  }
+
+  @Override
+  public void onShutdown() {
+    catalog.close();
+  }
+
+  private void relation(RingEvent event, Outbox out) throws IOException {
+    Relation relation = decoder.relation();
+    if (decoder.relationChanged() || !relations.containsKey(relation)) {
+      schemas.write(event, out, newInfo(relation), -(++schemaOrdinal));
+    }
+  }
+
+  private RelationInfo info(Relation relation) {
+    RelationInfo info = relations.get(relation);
+    return info != null ? info : newInfo(relation);
+  }
+
+  private RelationInfo newInfo(Relation relation) {
+    for (int i = 0; i < relation.columnCount(); i++) {
+      if (!types.knows(relation.column(i).typeOid())) {
+        catalog.loadTypes(types);
+        break;
+      }
+    }
+    Catalog.ColumnFacts facts = catalog.columns(relation);
+    RelationInfo info = new RelationInfo(relation, facts.key(), facts.notNull(), routingKeys);
+    relations.put(relation, info);
+    return info;
+  }
+
+  private void truncate(RingEvent event, Outbox out, TruncateDecoder t) throws IOException {
+    for (int r = 0; r < t.relationCount(); r++) {
+      RelationInfo info = info(t.relation(r));
+      int n = ordinal++;
+      envelope.begin(out, info.routingKey((byte) 'T'), (byte) 'T', n);
+      envelope.id(event.commitLsn(), n);
+      envelope.common(event, (byte) 'T', info.relation, n, true);
+      g.writeObjectFieldStart("options");
+      g.writeBooleanField("cascade", t.cascade());
+      g.writeBooleanField("restart_identity", t.restartIdentity());
+      g.writeEndObject();
+      envelope.end(out);
+    }
+  }
+
+  private void message(RingEvent event, Outbox out, LogicalMessageDecoder m) throws IOException {
+    int n = m.transactional() ? ordinal++ : 0;
+    envelope.begin(out, RoutingKeyTemplate.messageKey(m.prefix()), (byte) 'M', n);
+    envelope.id(event.commitLsn(), n);
+    envelope.common(event, (byte) 'M', null, n, m.transactional());
+    g.writeStringField("prefix", m.prefix());
+    g.writeBooleanField("transactional", m.transactional());
+    byte[] buf = m.buffer();
+    if (Utf8.isValid(buf, m.contentOffset(), m.contentLength())) {
+      g.writeStringField("content_encoding", "text");
+      g.writeFieldName("content");
+      g.writeUTF8String(buf, m.contentOffset(), m.contentLength());
+    } else {
+      g.writeStringField("content_encoding", "base64");
+      g.writeFieldName("content");
+      g.writeBinary(buf, m.contentOffset(), m.contentLength());
+    }
+    envelope.end(out);
+  }
+}

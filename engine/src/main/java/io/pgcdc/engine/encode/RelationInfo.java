@@ -1,0 +1,45 @@
+package io.pgcdc.engine.encode;
+
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.pgcdc.decoder.Relation;
+
+/**
+ * What the encoder precomputes once per relation version: column names as pre-encoded JSON
+ * names, which columns form the key, nullability, and the routing keys per op.
+ *
+ * <p>The key is the primary key when the table has one (under REPLICA IDENTITY FULL pgoutput flags
+ * every column as identity, which would make the whole row the "key"), else the columns pgoutput
+ * flags as replica identity.
+ *
+ * <p>Immutable after construction; encode thread only.
+ */
+final class RelationInfo {
+  private static final String OPS = "IUDT";
+
+  final Relation relation;
+  final SerializedString[] names;
+  final boolean[] key;
+  final boolean[] notNull;
+  final String schemaRoutingKey;
+  private final String[] routingKeys = new String[OPS.length()];
+
+  RelationInfo(Relation relation, boolean[] key, boolean[] notNull, RoutingKeyTemplate template) {
+    this.relation = relation;
+    this.key = key;
+    this.notNull = notNull;
+    int n = relation.columnCount();
+    this.names = new SerializedString[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = new SerializedString(relation.column(i).name());
+    }
+    for (int i = 0; i < OPS.length(); i++) {
+      routingKeys[i] = template.expand(relation.namespace(), relation.name(), OPS.charAt(i));
+    }
+    this.schemaRoutingKey = RoutingKeyTemplate.schemaKey(relation.namespace(), relation.name());
+  }
+
+  /** Routing key for op {@code I}, {@code U}, {@code D} or {@code T}. */
+  String routingKey(byte op) {
+    return routingKeys[OPS.indexOf(op)];
+  }
+}

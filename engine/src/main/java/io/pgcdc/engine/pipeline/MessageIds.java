@@ -1,0 +1,29 @@
+package io.pgcdc.engine.pipeline;
+
+import io.pgcdc.decoder.Lsn;
+
+/**
+ * Builds message ids into a reusable {@link StringBuilder} that starts with {@code <slot>/}:
+ * {@code <slot>/<commit LSN>/<ordinal>} for changes, {@code <slot>/<commit LSN>/<routing key>} for
+ * schema events (negative ordinals). The journal and the publisher use it, so a replayed message
+ * carries exactly the id the broker saw.
+ *
+ * <p>Not thread-safe: one instance per stage thread.
+ */
+public final class MessageIds {
+  private final StringBuilder id = new StringBuilder(96);
+  private final int prefixLength;
+
+  public MessageIds(String slot) {
+    id.append(slot).append('/');
+    prefixLength = id.length();
+  }
+
+  /** The id of message {@code i} of {@code out}; valid until the next call. */
+  public StringBuilder of(Outbox out, int i) {
+    id.setLength(prefixLength);
+    Lsn.appendTo(out.commitLsn(), id).append('/');
+    int ordinal = out.ordinal(i);
+    return ordinal >= 0 ? id.append(ordinal) : id.append(out.routingKey(i));
+  }
+}

@@ -1,0 +1,154 @@
+package io.pgcdc.engine.pipeline;
+
+import java.util.Arrays;
+
+/**
+ * The AMQP messages one ring event turns into (zero for Begin/Commit, one for a row change, one per
+ * table for a Truncate), written once by the encode stage and read by the journal and publish
+ * stages. Bodies are packed back to back into one reusable byte array.
+ *
+ * <pre>
+ *   bodies: | body 0 ........ | body 1 ..... | ...        (grows, never shrinks below its start size)
+ *            ^offset(0)        ^offset(1)
+ *   per message i: offset(i), length(i), routingKey(i), op(i), ordinal(i)
+ * </pre>
+ *
+ * <p>Threading: written by the encode thread only; read by the journal and publish threads after
+ * the ring's sequence barrier made the writes visible. Nothing here allocates once the arrays have
+ * grown to the largest event seen.
+ */
+public final class Outbox {
+  private static final int INITIAL_BODY_BYTES = 1024;
+  private static final int INITIAL_MESSAGES = 2;
+
+  private byte[] bodies = new byte[INITIAL_BODY_BYTES];
+  private int used;
+  private int count;
+  private int[] offsets = new int[INITIAL_MESSAGES];
+  private int[] lengths = new int[INITIAL_MESSAGES];
+  private String[] routingKeys = new String[INITIAL_MESSAGES];
+  private byte[] ops = new byte[INITIAL_MESSAGES];
+  private int[] ordinals = new int[INITIAL_MESSAGES];
+  private long lsn;
+  private long commitLsn;
+  private long xid;
+
+  /** Forgets the previous event's messages; keeps the arrays. */
+  public void clear() {
+    used = 0;
+    count = 0;
+  }
+
+  /** Stamps the transaction coordinates shared by every message of this event. */
+  public void coordinates(long lsn, long commitLsn, long xid) {
+    this.lsn = lsn;
+    this.commitLsn = commitLsn;
+    this.xid = xid;
+  }
+
+  /**
+   * Starts message {@code count()}: its body is whatever is appended through {@link #write(byte[], int, int)}
+   * until {@link #endMessage()}.
+   */
+  public void beginMessage(String routingKey, byte op, int ordinal) {
+    if (count == offsets.length) {
+      growMessages();
+    }
+    offsets[count] = used;
+    routingKeys[count] = routingKey;
+    ops[count] = op;
+    ordinals[count] = ordinal;
+  }
+
+  /** Ends the message started by {@link #beginMessage}. */
+  public void endMessage() {
+    lengths[count] = used - offsets[count];
+    count++;
+  }
+
+  /** Appends body bytes of the current message. */
+  public void write(byte[] src, int offset, int length) {
+    ensure(length);
+    System.arraycopy(src, offset, bodies, used, length);
+    used += length;
+  }
+
+  /** Appends one body byte of the current message. */
+  public void write(int b) {
+    ensure(1);
+    bodies[used++] = (byte) b;
+  }
+
+  /** Bytes written so far (the end of the current message's body). */
+  public int position() {
+    return used;
+  }
+
+  /** Appends a copy of bytes already written at {@code [from, to)} (e.g. "diff" equal to "after"). */
+  public void repeat(int from, int to) {
+    int length = to - from;
+    ensure(length);
+    System.arraycopy(bodies, from, bodies, used, length);
+    used += length;
+  }
+
+  private void ensure(int more) {
+    if (used + more > bodies.length) {
+      bodies = Arrays.copyOf(bodies, Math.max(bodies.length * 2, used + more));
+    }
+  }
+
+  private void growMessages() {
+    int n = offsets.length * 2;
+    offsets = Arrays.copyOf(offsets, n);
+    lengths = Arrays.copyOf(lengths, n);
+    routingKeys = Arrays.copyOf(routingKeys, n);
+    ops = Arrays.copyOf(ops, n);
+    ordinals = Arrays.copyOf(ordinals, n);
+  }
+
+  public int count() {
+    return count;
+  }
+
+  /** The array holding every body; valid until the next {@link #write}. */
+  public byte[] bodies() {
+    return bodies;
+  }
+
+  public int offset(int i) {
+    return offsets[i];
+  }
+
+  public int length(int i) {
+    return lengths[i];
+  }
+
+  public String routingKey(int i) {
+    return routingKeys[i];
+  }
+
+  /** SPEC §3 op letter as an ASCII byte ({@code 'I'}, {@code 'U'}, ...). */
+  public byte op(int i) {
+    return ops[i];
+  }
+
+  public int ordinal(int i) {
+    return ordinals[i];
+  }
+
+  /** LSN of the change (the XLogData start of the source message). */
+  public long lsn() {
+    return lsn;
+  }
+
+  /** LSN of the commit record of the transaction (the message's own LSN for a non-transactional message). */
+  public long commitLsn() {
+    return commitLsn;
+  }
+
+  /** Transaction id (0 for a non-transactional logical message). */
+  public long xid() {
+    return xid;
+  }
+}

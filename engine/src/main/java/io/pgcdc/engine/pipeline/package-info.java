@@ -1,0 +1,22 @@
+/**
+ * The Disruptor ring and its stages. Every ring slot ({@link io.pgcdc.engine.pipeline.RingEvent})
+ * is preallocated; a pgoutput message is copied into one by the slot reader and flows:
+ *
+ * <pre>
+ *   sequence:   reader cursor ≥ decode ≥ encode ≥ { journal , publish ≥ confirmed } ≥ released
+ *                                                                                      │
+ *   gating: the producer may not lap "released" = min(journal, confirmed) ────────────┘
+ *
+ *   RingEvent layout:
+ *     wal[0..walLength)  pgoutput bytes        (reader)
+ *     xid, commitLsn, commitMicros, txEndLsn   (decode)
+ *     outbox: bodies | b0 | b1 | ... |  + per message offset/length/routingKey/op/ordinal (encode)
+ * </pre>
+ *
+ * <p>Threads: one per stage ({@code pgcdc-decode}, {@code pgcdc-journal}), the confirm tracker on
+ * the reader thread. Stages wait with {@link io.pgcdc.engine.pipeline.ParkingWaitStrategy} (no
+ * locks on publish); a stage that throws stops the whole pipeline through
+ * {@link io.pgcdc.engine.pipeline.StageFailureHandler} before its sequence passes the event.
+ * {@link io.pgcdc.engine.pipeline.PipelineControl} is the shared stop switch.
+ */
+package io.pgcdc.engine.pipeline;

@@ -1,0 +1,158 @@
+package io.pgcdc.engine.sink;
+
+import com.codahale.metrics.Timer;
+import com.lmax.disruptor.Sequence;
+import io.pgcdc.engine.pipeline.PipelineControl;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Publisher-confirm bookkeeping of one AMQP channel: maps delivery tags to ring sequences and
+ * advances the shared {@code confirmed} ring sequence as {@code basic.ack}s arrive. Bounds the
+ * unconfirmed messages to {@code capacity} ({@code max_in_flight}).
+ *
+ * <pre>
+ *   tags:    lowestUnacked ........ issued            (tag = channel publish seq no, from 1)
+ *   slot[tag & mask] = ring sequence of the event the message belongs to
+ *   all tags &lt; lowestUnacked acked  =>  every event below ringSeqOf(lowestUnacked) is confirmed;
+ *   nothing unacked                 =>  every event up to {@code handled} is confirmed
+ * </pre>
+ *
+ * <p>Threading: {@link #issue} and {@link #handled} run on the publish thread; {@link #ack},
+ * {@link #failed(String, boolean)} run on the amqp-client connection thread. They meet only
+ * through volatile fields ({@code issued}, {@code handled}, {@code lowestUnacked}) written in an
+ * order that lets either side conclude safely; no locks. Once failed, the window never advances
+ * {@code confirmed} again: the publish thread re-sends everything above it on a new channel.
+ */
+final class ConfirmWindow {
+  private final int mask;
+  private final long[] ringSeqOf;
+  private final long[] sentNanos;
+  private final boolean[] acked;
+  private final Sequence confirmed;
+  private final PipelineControl control;
+  private final Timer confirmLatency;
+
+  private long nextTag = 1;
+  private volatile long issued = 1;
+  private volatile long handled;
+  private volatile long lowestUnacked = 1;
+  private volatile String failure;
+  private volatile boolean fatal;
+
+  ConfirmWindow(int capacity, Sequence confirmed, PipelineControl control, Timer confirmLatency) {
+    int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+    this.mask = size - 1;
+    this.ringSeqOf = new long[size];
+    this.sentNanos = new long[size];
+    this.acked = new boolean[size];
+    this.confirmed = confirmed;
+    this.control = control;
+    this.confirmLatency = confirmLatency;
+    this.handled = confirmed.get();
+  }
+
+  /** Capacity rounded to the power of two the arrays use; at least {@code capacity}. */
+  int capacity() {
+    return mask + 1;
+  }
+
+  /**
+   * Reserves the next delivery tag for a message of ring event {@code ringSeq}, waiting while the
+   * window is full. Call right before {@code basicPublish}.
+   *
+   * @return false when the channel failed: do not publish
+   * @throws PipelineControl.Halted when the pipeline halts while waiting
+   */
+  boolean issue(long ringSeq, int maxInFlight) {
+    while (nextTag - lowestUnacked >= maxInFlight) {
+      if (failure != null) {
+        return false;
+      }
+      control.checkRunning();
+      LockSupport.parkNanos(50_000);
+    }
+    if (failure != null) {
+      return false;
+    }
+    int slot = (int) nextTag & mask;
+    ringSeqOf[slot] = ringSeq;
+    sentNanos[slot] = System.nanoTime();
+    nextTag++;
+    issued = nextTag; // volatile write publishes the slot before the broker can ack the tag
+    return true;
+  }
+
+  /** Every message of ring event {@code ringSeq} was published (possibly none). Publish thread. */
+  void handled(long ringSeq) {
+    handled = ringSeq;
+    if (lowestUnacked >= issued) {
+      advance(ringSeq);
+    }
+  }
+
+  /** {@code basic.ack}; connection thread. */
+  void ack(long tag, boolean multiple) {
+    if (failure != null) {
+      return;
+    }
+    long low = lowestUnacked;
+    if (tag < low) {
+      return;
+    }
+    confirmLatency.update(System.nanoTime() - sentNanos[(int) tag & mask], TimeUnit.NANOSECONDS);
+    if (multiple) {
+      for (long t = low; t <= tag; t++) {
+        acked[(int) t & mask] = false;
+      }
+      low = tag + 1;
+    } else {
+      acked[(int) tag & mask] = true;
+    }
+    while (low < issued && acked[(int) low & mask]) {
+      acked[(int) low & mask] = false;
+      low++;
+    }
+    lowestUnacked = low;
+    // Read handled before issued: if all issued tags are acked, every event up to handled is done.
+    long h = handled;
+    long i = issued;
+    advance(low >= i ? h : ringSeqOf[(int) low & mask] - 1);
+  }
+
+  private void advance(long ringSeq) {
+    if (control.failed() || failure != null) {
+      return;
+    }
+    long current = confirmed.get();
+    while (ringSeq > current && !confirmed.compareAndSet(current, ringSeq)) {
+      current = confirmed.get();
+    }
+  }
+
+  /**
+   * The channel cannot be trusted any more: nack, connection loss, or (when {@code fatal}) an
+   * unroutable message under policy stop. Connection thread or publish thread.
+   */
+  void failed(String why, boolean fatal) {
+    if (failure == null) {
+      this.fatal = fatal;
+      failure = why;
+    }
+  }
+
+  /** Why the channel failed, or null while healthy. */
+  String failure() {
+    return failure;
+  }
+
+  /** True when the failure must stop the pipeline rather than be healed by a re-send. */
+  boolean fatal() {
+    return fatal;
+  }
+
+  /** Messages published and not yet acknowledged. */
+  long inFlight() {
+    return issued - lowestUnacked;
+  }
+}

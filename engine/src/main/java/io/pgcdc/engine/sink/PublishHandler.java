@@ -1,0 +1,242 @@
+package io.pgcdc.engine.sink;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.rabbitmq.client.AMQP;
+import io.pgcdc.decoder.Lsn;
+import io.pgcdc.engine.PipelineException;
+import io.pgcdc.engine.Term;
+import io.pgcdc.engine.config.PgcdcConfig;
+import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.engine.pipeline.MessageIds;
+import io.pgcdc.engine.pipeline.Outbox;
+import io.pgcdc.engine.pipeline.PipelineControl;
+import io.pgcdc.engine.pipeline.RingEvent;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last ring stage: publishes every encoded message to RabbitMQ with publisher confirms,
+ * {@code mandatory}, persistent delivery, {@code content-type: application/json}, the deterministic
+ * message id {@code <slot>/<commit LSN>/<ordinal>} and the {@code pgcdc-*} headers.
+ *
+ * <pre>
+ *   ring event --issue tag--&gt; basic.publish --&gt; broker
+ *                                  basic.ack  --&gt; ConfirmWindow --&gt; confirmed ring sequence
+ *   nack / connection loss: reconnect (backoff), re-send events confirmed+1 .. last handled
+ *                           straight from the ring (their slots are gated, still intact), same ids
+ *   return (unroutable):    fatal, pipeline stops, nothing past it is confirmed
+ * </pre>
+ *
+ * <p>Threading: runs on the publish thread; the amqp-client connection thread only touches the
+ * {@link ConfirmWindow}. The in-flight window ({@code max_in_flight}) is enforced in
+ * {@link ConfirmWindow#issue}; when it is full this thread waits, the ring fills, and the slot
+ * reader keeps sending status updates. amqp-client needs a fresh {@code byte[]} body and
+ * properties object per message: that is the only per-message allocation of this stage.
+ */
+public final class PublishHandler implements EventHandler<RingEvent> {
+  private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
+  private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
+  private static final String[] OPS = new String[128];
+
+  static {
+    for (char c : "IUDTMRS".toCharArray()) {
+      OPS[c] = String.valueOf(c);
+    }
+  }
+
+  private final PgcdcConfig.RabbitMq config;
+  private final String connectionName;
+  private final Term term;
+  private final RingBuffer<RingEvent> ring;
+  private final PipelineControl control;
+  private final PipelineMetrics metrics;
+  private final Sequence confirmed;
+  private final MessageIds ids;
+  private final Long epoch;
+
+  private RabbitChannel channel;
+  private ConfirmWindow window;
+  private long lastHandled = RingBuffer.INITIAL_CURSOR_VALUE;
+  private long batchEvents;
+  private long batchBytes;
+  private long batchTransactions;
+
+  /**
+   * @param confirmed ring sequence this handler advances as the broker confirms; the tracker reads it
+   */
+  public PublishHandler(PgcdcConfig.RabbitMq config, String slot, Term term, RingBuffer<RingEvent> ring,
+      PipelineControl control, PipelineMetrics metrics, Sequence confirmed) {
+    this.config = config;
+    this.connectionName = "pgcdc " + slot;
+    this.term = term;
+    this.ring = ring;
+    this.control = control;
+    this.metrics = metrics;
+    this.confirmed = confirmed;
+    this.epoch = term.epoch();
+    this.ids = new MessageIds(slot);
+  }
+
+  /** Connects before the ring starts, so a bad broker address fails the start with one line. */
+  public void connect() throws PipelineException {
+    window = newWindow();
+    channel = RabbitChannel.open(config, connectionName, window);
+  }
+
+  private ConfirmWindow newWindow() {
+    return new ConfirmWindow(config.maxInFlight(), confirmed, control, metrics.publishConfirmLatency());
+  }
+
+  @Override
+  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws Exception {
+    while (!publishEvent(event, sequence)) {
+      recover(sequence - 1);
+    }
+    lastHandled = sequence;
+    window.handled(sequence);
+    if (endOfBatch) {
+      flushCounters();
+    }
+  }
+
+  @Override
+  public void onTimeout(long sequence) throws Exception {
+    if (window != null && window.failure() != null && !healthy()) {
+      recover(lastHandled);
+    }
+  }
+
+  @Override
+  public void onShutdown() {
+    flushCounters();
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  /** Publishes every message of one event; false when the channel failed on the way. */
+  private boolean publishEvent(RingEvent event, long sequence) throws PipelineException, IOException {
+    awaitLeadership();
+    Outbox out = event.outbox();
+    int n = out.count();
+    Map<String, Object> headers = n == 0 ? null : headers(out, 0);
+    for (int i = 0; i < n; i++) {
+      if (i > 0 && out.op(i) != out.op(0)) {
+        headers = headers(out, i);
+      }
+      if (!window.issue(sequence, config.maxInFlight())) {
+        return healthy();
+      }
+      int length = out.length(i);
+      byte[] body = Arrays.copyOfRange(out.bodies(), out.offset(i), out.offset(i) + length);
+      try {
+        channel.publish(out.routingKey(i), properties(out, i, headers), body);
+      } catch (IOException | RuntimeException e) {
+        window.failed("publish failed: " + RabbitChannel.reason(e), false);
+        return healthy();
+      }
+      batchEvents++;
+      batchBytes += length;
+    }
+    if (event.txEndLsn() != 0) {
+      batchTransactions++;
+    }
+    return healthy();
+  }
+
+  /** False when the channel needs recovery; throws when the failure is fatal or the pipeline stops. */
+  private boolean healthy() throws PipelineException {
+    String failure = window.failure();
+    if (failure == null) {
+      return true;
+    }
+    if (window.fatal()) {
+      throw new PipelineException(failure);
+    }
+    control.checkRunning();
+    return false;
+  }
+
+  private void awaitLeadership() {
+    while (!term.leading()) {
+      control.checkRunning();
+      LockSupport.parkNanos(10_000_000);
+    }
+  }
+
+  /**
+   * Reconnects with backoff, then re-sends, with their original ids, every event after the
+   * confirmed sequence up to {@code upTo}.
+   */
+  private void recover(long upTo) throws PipelineException, IOException {
+    String why = window.failure();
+    LOG.warn("RabbitMQ publishing interrupted ({}); reconnecting and re-sending unconfirmed messages", why);
+    long backoff = 100_000_000L;
+    while (true) {
+      control.checkRunning();
+      channel.close();
+      try {
+        connect();
+      } catch (PipelineException e) {
+        LOG.debug("reconnect to RabbitMQ failed: {}", e.getMessage());
+        LockSupport.parkNanos(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        continue;
+      }
+      if (resend(upTo)) {
+        LOG.info("RabbitMQ publishing resumed; re-sent events {}..{} of the ring", confirmed.get() + 1, upTo);
+        return;
+      }
+    }
+  }
+
+  private boolean resend(long upTo) throws PipelineException, IOException {
+    for (long s = confirmed.get() + 1; s <= upTo; s++) {
+      if (!publishEvent(ring.get(s), s)) {
+        return false;
+      }
+      window.handled(s);
+    }
+    return true;
+  }
+
+  /** The pgcdc-* headers, in the order the journal stores them (replay re-creates this table). */
+  private Map<String, Object> headers(Outbox out, int i) {
+    Map<String, Object> headers = new LinkedHashMap<>(8);
+    headers.put("pgcdc-lsn", Lsn.format(out.lsn()));
+    headers.put("pgcdc-commit-lsn", Lsn.format(out.commitLsn()));
+    headers.put("pgcdc-xid", out.xid());
+    headers.put("pgcdc-op", OPS[out.op(i)]);
+    headers.put("pgcdc-epoch", epoch);
+    return headers;
+  }
+
+  private AMQP.BasicProperties properties(Outbox out, int i, Map<String, Object> headers) {
+    return new AMQP.BasicProperties.Builder()
+        .contentType("application/json")
+        .deliveryMode(2)
+        .messageId(ids.of(out, i).toString())
+        .headers(headers)
+        .build();
+  }
+
+  private void flushCounters() {
+    if (batchEvents > 0) {
+      metrics.events().inc(batchEvents);
+      metrics.bytes().inc(batchBytes);
+      batchEvents = 0;
+      batchBytes = 0;
+    }
+    if (batchTransactions > 0) {
+      metrics.transactions().inc(batchTransactions);
+      batchTransactions = 0;
+    }
+  }
+}

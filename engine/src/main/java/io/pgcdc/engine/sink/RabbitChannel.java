@@ -1,0 +1,138 @@
+package io.pgcdc.engine.sink;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Return;
+import io.pgcdc.engine.PipelineException;
+import io.pgcdc.engine.config.PgcdcConfig;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * One AMQP connection with one confirm-mode channel, wired to a {@link ConfirmWindow}: acks advance
+ * it, nacks, returns and connection loss fail it. Declares the durable topic exchange (with its
+ * alternate exchange when {@code unroutable: alternate}) on open.
+ *
+ * <p>Threading: {@link #publish} on the publish thread only; listeners run on the amqp-client
+ * connection thread. Automatic recovery is off: the publish thread decides when to reconnect and
+ * what to re-send, so nothing is published twice behind its back or lost in a recovery gap.
+ */
+final class RabbitChannel implements AutoCloseable {
+  private static final int HEARTBEAT_SECONDS = 10;
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+  private final Connection connection;
+  private final Channel channel;
+  private final String exchange;
+
+  private RabbitChannel(Connection connection, Channel channel, String exchange) {
+    this.connection = connection;
+    this.channel = channel;
+    this.exchange = exchange;
+  }
+
+  /**
+   * Connects, declares the exchanges and enables confirms.
+   *
+   * @throws PipelineException one line naming the broker (password hidden) and what to check
+   */
+  static RabbitChannel open(PgcdcConfig.RabbitMq config, String connectionName, ConfirmWindow window)
+      throws PipelineException {
+    Connection connection = null;
+    try {
+      ConnectionFactory factory = new ConnectionFactory();
+      factory.setUri(config.uri());
+      factory.setAutomaticRecoveryEnabled(false);
+      factory.setTopologyRecoveryEnabled(false);
+      factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
+      factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+      connection = factory.newConnection(connectionName);
+      connection.addShutdownListener(cause -> {
+        if (!cause.isInitiatedByApplication()) {
+          window.failed("connection to RabbitMQ lost: " + cause.getMessage(), false);
+        }
+      });
+      Channel channel = connection.createChannel();
+      declare(channel, config);
+      channel.confirmSelect();
+      channel.addConfirmListener(window::ack,
+          (tag, multiple) -> window.failed("broker nacked delivery tag " + tag, false));
+      channel.addReturnListener(r -> window.failed(unroutable(r, config), true));
+      channel.addShutdownListener(cause -> {
+        if (!cause.isInitiatedByApplication()) {
+          window.failed("channel closed by RabbitMQ: " + cause.getMessage(), false);
+        }
+      });
+      return new RabbitChannel(connection, channel, config.exchange());
+    } catch (PipelineException e) {
+      closeQuietly(connection);
+      throw e;
+    } catch (Exception e) {
+      closeQuietly(connection);
+      throw new PipelineException("cannot use RabbitMQ at " + config.redactedUri() + ": " + reason(e)
+          + "; check sink.rabbitmq.uri and that the broker runs", e);
+    }
+  }
+
+  private static void declare(Channel channel, PgcdcConfig.RabbitMq config) throws PipelineException {
+    Map<String, Object> arguments = Map.of();
+    try {
+      if (config.unroutable() == PgcdcConfig.RabbitMq.Unroutable.ALTERNATE) {
+        String alternate = config.alternateExchange().orElseThrow();
+        channel.exchangeDeclare(alternate, BuiltinExchangeType.FANOUT, true);
+        arguments = Map.of("alternate-exchange", alternate);
+      }
+      channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.TOPIC, true, false, arguments);
+    } catch (IOException e) {
+      throw new PipelineException("cannot declare exchange '" + config.exchange() + "'"
+          + (arguments.isEmpty() ? "" : " with alternate-exchange=" + arguments.get("alternate-exchange"))
+          + " on " + config.redactedUri() + ": " + reason(e)
+          + "; an existing exchange must be a durable topic exchange with the same arguments (delete it or rename"
+          + " sink.rabbitmq.exchange)", e);
+    }
+  }
+
+  private static String unroutable(Return r, PgcdcConfig.RabbitMq config) {
+    String where = config.unroutable() == PgcdcConfig.RabbitMq.Unroutable.ALTERNATE
+        ? "neither exchange '" + r.getExchange() + "' nor its alternate exchange '"
+            + config.alternateExchange().orElse("") + "' routes it"
+        : "no queue is bound to exchange '" + r.getExchange() + "' for it";
+    return "message " + r.getProperties().getMessageId() + " with routing key '" + r.getRoutingKey()
+        + "' is unroutable (" + r.getReplyText() + "): " + where + "; its LSN was not confirmed to PostgreSQL."
+        + " Bind a queue that matches it, or set sink.rabbitmq.unroutable=alternate with"
+        + " sink.rabbitmq.alternate_exchange, then restart pgcdc";
+  }
+
+  /** {@code basic.publish} with {@code mandatory} set. Publish thread. */
+  void publish(String routingKey, AMQP.BasicProperties properties, byte[] body) throws IOException {
+    channel.basicPublish(exchange, routingKey, true, properties, body);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(connection);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null && connection.isOpen()) {
+      try {
+        connection.close(CONNECT_TIMEOUT_MILLIS);
+      } catch (IOException | RuntimeException e) {
+        connection.abort(CONNECT_TIMEOUT_MILLIS);
+      }
+    }
+  }
+
+  /** The first message along the cause chain (amqp-client often wraps the broker's reason). */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
+  }
+}

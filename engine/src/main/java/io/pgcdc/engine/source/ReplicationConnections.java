@@ -1,0 +1,85 @@
+package io.pgcdc.engine.source;
+
+import io.pgcdc.engine.config.PgcdcConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+
+/**
+ * Opens the two kinds of connections pgcdc needs to its source: a replication connection
+ * streaming pgoutput from the slot, and a plain SQL connection for setup and slot checks.
+ *
+ * <p>The replication session runs with {@code TimeZone=UTC}, {@code DateStyle=ISO},
+ * {@code IntervalStyle=postgres} and {@code extra_float_digits=3}: pgoutput sends values in text,
+ * formatted by these settings, and the value renderer relies on exactly these formats.
+ *
+ * <p>Threading: stateless apart from the immutable config; each call opens a new connection.
+ */
+public final class ReplicationConnections {
+  /** pgoutput protocol version requested; v2 streaming of in-progress transactions is not used. */
+  public static final int PROTO_VERSION = 1;
+  static final String SESSION_OPTIONS =
+      "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3";
+  private static final int CONNECT_TIMEOUT_SECONDS = 10;
+  /** pgoutput's {@code messages} option (logical decoding messages) exists from PostgreSQL 14. */
+  private static final int MESSAGES_SINCE_MAJOR = 14;
+
+  private final PgcdcConfig.Source config;
+
+  public ReplicationConnections(PgcdcConfig.Source config) {
+    this.config = config;
+  }
+
+  public PgcdcConfig.Source config() {
+    return config;
+  }
+
+  /** A plain SQL connection to the source database (session in UTC). */
+  public Connection sql() throws SQLException {
+    Properties p = base();
+    return DriverManager.getConnection(config.url(), p);
+  }
+
+  /** A replication connection ({@code replication=database}, simple query mode). */
+  public Connection replication() throws SQLException {
+    Properties p = base();
+    PGProperty.REPLICATION.set(p, "database");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+    PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+    return DriverManager.getConnection(config.url(), p);
+  }
+
+  /**
+   * Starts streaming the slot from its confirmed position (start LSN 0/0 lets the server choose
+   * {@code confirmed_flush_lsn}); automatic flush is off: only the confirm tracker moves it.
+   */
+  public PGReplicationStream stream(Connection replication) throws SQLException {
+    ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class).getReplicationAPI()
+        .replicationStream()
+        .logical()
+        .withSlotName(config.slot())
+        .withSlotOption("proto_version", PROTO_VERSION)
+        .withSlotOption("publication_names", SourceSetup.ident(config.publication()));
+    if (replication.getMetaData().getDatabaseMajorVersion() >= MESSAGES_SINCE_MAJOR) {
+      builder = builder.withSlotOption("messages", true);
+    }
+    return builder
+        .withStatusInterval((int) config.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
+        .withAutomaticFlush(false)
+        .start();
+  }
+
+  private Properties base() {
+    Properties p = config.connectionProperties();
+    PGProperty.OPTIONS.set(p, SESSION_OPTIONS);
+    PGProperty.CONNECT_TIMEOUT.set(p, CONNECT_TIMEOUT_SECONDS);
+    PGProperty.APPLICATION_NAME.set(p, "pgcdc");
+    return p;
+  }
+}

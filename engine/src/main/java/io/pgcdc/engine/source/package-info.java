@@ -1,0 +1,16 @@
+/**
+ * The PostgreSQL side: source management ({@link io.pgcdc.engine.source.SourceSetup}: preflight,
+ * publication, slot), connections with the session settings the value renderer relies on
+ * ({@link io.pgcdc.engine.source.ReplicationConnections}), and the ring's producer
+ * ({@link io.pgcdc.engine.source.SlotReader}).
+ *
+ * <pre>
+ *   start:  SQL connection: wal_level, REPLICATION, CREATE/ALTER PUBLICATION, slot create/check
+ *   stream: replication connection (replication=database, simple query mode, TimeZone=UTC ...)
+ *           START_REPLICATION SLOT s LOGICAL 0/0 (proto_version '1', publication_names 'p', messages 'true')
+ *           CopyData XLogData ─&gt; ring slot      status update (flushed = tracker) every status_interval
+ * </pre>
+ *
+ * <p>Threads: setup runs on the caller's thread; the reader owns {@code pgcdc-slot-reader}.
+ */
+package io.pgcdc.engine.source;

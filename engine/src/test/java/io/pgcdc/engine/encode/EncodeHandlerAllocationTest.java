@@ -1,0 +1,119 @@
+package io.pgcdc.engine.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.decoder.json.TypeRegistry;
+import io.pgcdc.engine.config.PgcdcConfig;
+import io.pgcdc.engine.pipeline.DecodeHandler;
+import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.engine.source.ReplicationConnections;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decode and encode stages allocate nothing per row event once warm (SPEC: no allocation on
+ * the hot path), measured with the JVM's per-thread allocation counter over synthetic pgoutput.
+ */
+class EncodeHandlerAllocationTest {
+  private static final int RELATION_ID = 16385;
+
+  @Test
+  void decodingAndEncodingAnInsertAllocatesNothingOnceWarm() throws Exception {
+    PgcdcConfig.Source nowhere = new PgcdcConfig.Source("jdbc:postgresql://127.0.0.1:1/none", "u", "", "s", "p",
+        List.of(), true, Duration.ofSeconds(1));
+    EncodeHandler encode = new EncodeHandler("slot", new RoutingKeyTemplate("{schema}.{table}"), new TypeRegistry(),
+        new Catalog(new ReplicationConnections(nowhere)));
+    DecodeHandler decode = new DecodeHandler();
+    RingEvent event = new RingEvent();
+    byte[] begin = begin();
+    byte[] relation = relation();
+    byte[] insert = insert();
+    run(decode, encode, event, begin);
+    run(decode, encode, event, relation);
+    assertThat(event.outbox().count()).as("schema event").isEqualTo(1);
+    for (int i = 0; i < 20_000; i++) {
+      run(decode, encode, event, insert);
+    }
+    String body = new String(event.outbox().bodies(), 0, event.outbox().length(0), StandardCharsets.UTF_8);
+    assertThat(body).contains("\"after\":{\"id\":42,\"name\":\"Mikael\",\"amount\":12.50}");
+
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    int events = 100_000;
+    for (int i = 0; i < events; i++) {
+      run(decode, encode, event, insert);
+    }
+    long perEvent = (threads.getCurrentThreadAllocatedBytes() - before) / events;
+    assertThat(perEvent).as("bytes allocated per decoded+encoded insert").isZero();
+  }
+
+  private static void run(DecodeHandler decode, EncodeHandler encode, RingEvent event, byte[] message)
+      throws IOException {
+    event.copyWal(0x1000, message, 0, message.length);
+    decode.onEvent(event, 0, true);
+    encode.onEvent(event, 0, true);
+  }
+
+  private static byte[] begin() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeByte('B');
+    d.writeLong(0x16B37A0L);
+    d.writeLong(817_000_000_000_000L);
+    d.writeInt(745);
+    return b.toByteArray();
+  }
+
+  private static byte[] relation() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeByte('R');
+    d.writeInt(RELATION_ID);
+    cstring(d, "public");
+    cstring(d, "users");
+    d.writeByte('d');
+    d.writeShort(3);
+    column(d, 1, "id", 23);
+    column(d, 0, "name", 25);
+    column(d, 0, "amount", 1700);
+    return b.toByteArray();
+  }
+
+  private static byte[] insert() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeByte('I');
+    d.writeInt(RELATION_ID);
+    d.writeByte('N');
+    d.writeShort(3);
+    text(d, "42");
+    text(d, "Mikael");
+    text(d, "12.50");
+    return b.toByteArray();
+  }
+
+  private static void column(DataOutputStream d, int flags, String name, int type) throws IOException {
+    d.writeByte(flags);
+    cstring(d, name);
+    d.writeInt(type);
+    d.writeInt(-1);
+  }
+
+  private static void text(DataOutputStream d, String value) throws IOException {
+    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    d.writeByte('t');
+    d.writeInt(v.length);
+    d.write(v);
+  }
+
+  private static void cstring(DataOutputStream d, String s) throws IOException {
+    d.write(s.getBytes(StandardCharsets.UTF_8));
+    d.writeByte(0);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Cluster membership, leader election and fencing epochs on ZooKeeper (Curator 5).
+ *
+ * <h2>Why LeaderSelector, not LeaderLatch</h2>
+ * A pgcdc leadership term is an activity with a beginning and an end (claim an epoch, run the
+ * pipeline, tear it down), not a flag. Curator's {@code LeaderSelector} models exactly that:
+ * leadership lasts as long as {@code takeLeadership} runs on one dedicated thread, and is
+ * released (the mutex node deleted) only when that method returns. So
+ * <ul>
+ *   <li>the epoch compare-and-set happens <em>while holding</em> the mutex, on the term thread;</li>
+ *   <li>release is ordered after teardown: {@link io.pgcdc.ha.ClusterNode} waits for
+ *       {@code onRevoked} before returning, so a clean handover never overlaps two publishers;</li>
+ *   <li>{@code autoRequeue()} re-contends after every term, at the back of the queue, which is
+ *       the "RECONNECTED: re-contend" rule for free.</li>
+ * </ul>
+ * {@code LeaderLatch} only flips a boolean ({@code isLeader}/{@code notLeader} callbacks on an
+ * event thread) and keeps its node after losing leadership on SUSPENDED, re-creating it on
+ * RECONNECTED; start/stop ordering and the epoch claim would have to be rebuilt around it.
+ *
+ * <h2>States of one node</h2>
+ * <pre>
+ *            start()                    mutex acquired, epoch CAS n -&gt; n+1
+ *   (new) ----------&gt; STANDBY ----------------------------------------------&gt; LEADER(e)
+ *                        ^  ^                                                onElected(e)
+ *                        |  |  autoRequeue                                   | | |
+ *                        |  +---- onRevoked(e, reason) &lt;--- REVOKING &lt;-------+ | |  LOST / newer epoch
+ *                        |        then release mutex           ^               | |  seen / close()
+ *                        |                                     | RECONNECTED,  | |
+ *                        |                                     | LOST, close() | | SUSPENDED:
+ *                        |                                     |               | v isLeading=false
+ *                        |                                     +---------- SUSPENDED(e)
+ *                        |                                                 onSuspended(e)
+ *   ZooKeeper unreachable: stays STANDBY, Curator keeps reconnecting.
+ * </pre>
+ * A suspended term is never resumed: even when the session survives, RECONNECTED ends it and
+ * the node contends again (a new win claims a new epoch). A blip thus costs one failover, and
+ * there is never a question of whether a node that stopped may publish again.
+ *
+ * <h2>Fencing</h2>
+ * {@link io.pgcdc.ha.ClusterNode#isLeading(long)} = term epoch matches AND not suspended AND
+ * lease fresh. The lease is renewed by reading the epoch znode every {@code sessionTimeout/6};
+ * a read sent at {@code t} that returns this term's epoch extends it to
+ * {@code t + sessionTimeout/2}. No other node can win before our session expires, which is at
+ * the earliest {@code t + sessionTimeout} for any request the server answered, so the lease ends
+ * before anyone else can start; a frozen process (SIGSTOP, long GC) wakes up with a lapsed lease
+ * and publishes nothing until it has re-read the epoch znode — and then it finds the newer epoch.
+ * A raw ZooKeeper watcher (installed through Curator's {@code ZookeeperFactory}) sees Disconnected
+ * and Expired on ZooKeeper's event thread <em>before</em> Curator does and suspends the term at
+ * once: on Expired Curator first closes the old handle, and the server may then drop our lock
+ * node and let another node win before Curator's own LOST reaches us (measured: ~50 ms).
+ *
+ * <h2>Znodes</h2>
+ * <pre>
+ * /pgcdc/&lt;cluster&gt;/epoch                "epoch=N\nnode=ID"   persistent, setData(version) per win
+ * /pgcdc/&lt;cluster&gt;/leader/_c_…-lock-NNN  data = node id      ephemeral sequential (LeaderSelector)
+ * /pgcdc/&lt;cluster&gt;/members/&lt;node id&gt;    "id=\nhost=\nmetrics=" ephemeral (PersistentNode)
+ * </pre>
+ *
+ * <h2>Threads</h2>
+ * ZooKeeper's event thread calls the fast fence; Curator's connection-state thread calls
+ * {@code ClusterNode.connectionChanged};
+ * {@code pgcdc-ha-leader-<id>} runs the term; {@code pgcdc-ha-lease-<id>} renews the lease;
+ * {@code pgcdc-ha-view-<id>} caches leader and members so that {@code /health} never blocks;
+ * {@code pgcdc-ha-events-<id>} runs every {@link io.pgcdc.ha.LeadershipListener} callback, one at
+ * a time. The publish path only reads two volatiles ({@code isLeading}).
+ */
+package io.pgcdc.ha;

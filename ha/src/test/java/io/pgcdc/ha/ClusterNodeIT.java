@@ -1,0 +1,173 @@
+package io.pgcdc.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgcdc.ha.EventLog.Kind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.KillSession;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Leader election, failover and fencing of {@link ClusterNode} against an in-process ZooKeeper. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterNodeIT {
+  /** The failover target of SPEC §5. */
+  private static final Duration FAILOVER = TestNodes.SESSION_TIMEOUT.plusSeconds(5);
+
+  private TestingServer zookeeper;
+  private TestNodes nodes;
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    // tickTime 500 ms lets the server grant our 3 s session timeout (it allows 2..20 ticks).
+    zookeeper = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1), true);
+    nodes = new TestNodes(zookeeper.getConnectString());
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    try {
+      nodes.close();
+    } finally {
+      zookeeper.close();
+    }
+  }
+
+  @Test
+  void electsExactlyOneLeaderAmongThreeNodes() {
+    nodes.startAll("a", "b", "c");
+
+    ClusterNode leader = nodes.awaitSingleLeader(FAILOVER);
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        .until(() -> nodes.leaders().equals(List.of(leader)));
+    assertThat(leader.epoch()).isEqualTo(1);
+    assertThat(leader.isLeading(1)).isTrue();
+    assertThat(leader.isLeading(2)).as("a different epoch is never ours").isFalse();
+    assertThat(leader.leaderId()).contains(leader.nodeId());
+    assertThat(nodes.log.electedEpochs()).containsExactly(1L);
+  }
+
+  @Test
+  void registersEveryMemberWithHostAndMetricsAddress() throws Exception {
+    List<ClusterNode> started = nodes.startAll("a", "b", "c");
+    ClusterNode leader = nodes.awaitSingleLeader(FAILOVER);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> started.get(0).members().size() == 3);
+
+    assertThat(started.get(1).members()).extracting(Member::nodeId).containsExactly("a", "b", "c");
+    assertThat(started.get(1).members().get(0).metricsAddress()).isEqualTo("127.0.0.1:9000");
+    ClusterStatus status = new ClusterView(started.get(2).client(), ClusterPaths.of(nodes.clusterName)).status();
+    assertThat(status.leaderId()).contains(leader.nodeId());
+    assertThat(status.epoch()).isEqualTo(new Epoch(1, leader.nodeId()));
+  }
+
+  @Test
+  void electsAnotherLeaderWithHigherEpochWhenTheLeaderCloses() {
+    nodes.startAll("a", "b", "c");
+    ClusterNode first = nodes.awaitSingleLeader(FAILOVER);
+    long firstEpoch = first.epoch();
+
+    long closedAt = System.nanoTime();
+    first.close();
+    ClusterNode second = nodes.awaitSingleLeader(FAILOVER);
+    long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+
+    System.out.printf("failover after close: %d ms%n", failoverMillis);
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.epoch()).isGreaterThan(firstEpoch);
+    assertThat(nodes.log.indexOf(first.nodeId(), Kind.REVOKED, firstEpoch))
+        .as("old leader revoked before the new one is elected: %s", nodes.log)
+        .isNotNegative()
+        .isLessThan(nodes.log.indexOf(second.nodeId(), Kind.ELECTED, second.epoch()));
+  }
+
+  @Test
+  void stopsTheLeaderWhoseSessionExpiredBeforeAnotherIsElected() throws Exception {
+    nodes.startAll("a", "b", "c");
+    ClusterNode first = nodes.awaitSingleLeader(FAILOVER);
+    long firstEpoch = first.epoch();
+
+    long killedAt = System.nanoTime();
+    KillSession.kill(first.client().getZookeeperClient().getZooKeeper());
+    await().atMost(Duration.ofSeconds(2)).until(() -> !first.isLeading(firstEpoch));
+    await().atMost(FAILOVER).until(() -> nodes.log.electedEpochs().size() == 2);
+    long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+    ClusterNode second = nodes.awaitSingleLeader(FAILOVER);
+
+    System.out.printf("failover after session expiry: %d ms, log %s%n", failoverMillis, nodes.log);
+    assertThat(second.epoch()).isEqualTo(firstEpoch + 1);
+    int suspended = nodes.log.indexOf(first.nodeId(), Kind.SUSPENDED, firstEpoch);
+    assertThat(suspended).as("old leader told to stop publishing: %s", nodes.log).isNotNegative();
+    assertThat(suspended).as("stop before the new leader starts: %s", nodes.log)
+        .isLessThan(nodes.log.indexOf(second.nodeId(), Kind.ELECTED, second.epoch()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> nodes.log.indexOf(first.nodeId(), Kind.REVOKED, firstEpoch) >= 0);
+    assertThat(nodes.log.events().get(nodes.log.indexOf(first.nodeId(), Kind.REVOKED, firstEpoch)).reason())
+        .isIn(RevokeReason.SESSION_LOST, RevokeReason.RECONNECTED);
+  }
+
+  @Test
+  void nobodyLeadsWhileZooKeeperIsDownAndOneLeadsWithAHigherEpochWhenItIsBack() throws Exception {
+    nodes.startAll("a", "b", "c");
+    ClusterNode first = nodes.awaitSingleLeader(FAILOVER);
+    long firstEpoch = first.epoch();
+
+    zookeeper.stop();
+    await().atMost(Duration.ofSeconds(3)).until(() -> nodes.leaders().isEmpty());
+    await().during(TestNodes.SESSION_TIMEOUT.multipliedBy(2)).atMost(TestNodes.SESSION_TIMEOUT.multipliedBy(3))
+        .until(() -> nodes.leaders().isEmpty());
+    zookeeper.restart();
+
+    ClusterNode next = nodes.awaitSingleLeader(FAILOVER.multipliedBy(2));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        .until(() -> nodes.leaders().equals(List.of(next)));
+    assertThat(next.epoch()).isGreaterThan(firstEpoch);
+    assertThat(nodes.log.indexOf(first.nodeId(), Kind.REVOKED, firstEpoch))
+        .as("old term ended before the new one began: %s", nodes.log)
+        .isNotNegative()
+        .isLessThan(nodes.log.indexOf(next.nodeId(), Kind.ELECTED, next.epoch()));
+  }
+
+  @Test
+  void epochsStrictlyIncreaseAcrossElections() {
+    List<String> ids = new ArrayList<>(List.of("a", "b", "c"));
+    nodes.startAll("a", "b", "c");
+    for (int round = 0; round < 4; round++) {
+      ClusterNode leader = nodes.awaitSingleLeader(FAILOVER);
+      leader.close();
+      String replacement = "n" + round;
+      ids.add(replacement);
+      nodes.start(replacement);
+    }
+    nodes.awaitSingleLeader(FAILOVER);
+
+    List<Long> epochs = nodes.log.electedEpochs();
+    assertThat(epochs).hasSize(5).isSorted().doesNotHaveDuplicates().containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void stepsDownWhenItSeesANewerEpoch() throws Exception {
+    nodes.startAll("a");
+    ClusterNode leader = nodes.awaitSingleLeader(FAILOVER);
+    long won = leader.epoch();
+
+    CuratorFramework intruder = leader.client();
+    new EpochStore(intruder, ClusterPaths.of(nodes.clusterName).epoch()).increment("intruder");
+
+    await().atMost(TestNodes.SESSION_TIMEOUT).until(() -> !leader.isLeading(won));
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> nodes.log.indexOf("a", Kind.REVOKED, won) >= 0);
+    assertThat(nodes.log.events().get(nodes.log.indexOf("a", Kind.REVOKED, won)).reason())
+        .isEqualTo(RevokeReason.SUPERSEDED);
+    await().atMost(FAILOVER).until(() -> leader.isLeading(won + 2));
+  }
+}

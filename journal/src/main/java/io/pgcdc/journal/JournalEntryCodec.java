@@ -1,0 +1,127 @@
+package io.pgcdc.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Byte layout of one journal entry inside a Chronicle Queue document. Numbers are in Chronicle
+ * Bytes' native order (little-endian on x86/ARM); strings are UTF-8 behind a stop-bit length.
+ *
+ * <pre>
+ *  offset  size  field
+ *  0       1     format version (1)
+ *  1       1     op (ASCII letter)
+ *  2       1     header count (0..16)
+ *  3       1     reserved (0)
+ *  4       4     ordinal
+ *  8       8     lsn
+ *  16      8     commit lsn            <- read in place by the binary search
+ *  24      8     xid
+ *  32      8     epoch
+ *  40      8     commit time (micros since the Unix epoch)
+ *  48      var   message-id, content-type, routing key     (stop-bit length + UTF-8 each)
+ *  ..      var   header x count: name (stop-bit + UTF-8), type 'S'|'l'|'I',
+ *                value (stop-bit + UTF-8 | 8-byte long | 4-byte int)
+ *  ..      4     body length n
+ *  ..      n     body
+ * </pre>
+ *
+ * <p>Stateless; allocates nothing.
+ */
+final class JournalEntryCodec {
+
+  static final byte VERSION = 1;
+  static final int OFFSET_ORDINAL = 4;
+  static final int OFFSET_LSN = 8;
+  static final int OFFSET_COMMIT_LSN = 16;
+  static final int FIXED_LENGTH = 48;
+
+  private JournalEntryCodec() {
+  }
+
+  static void write(Bytes<?> out, JournalRecord r) {
+    out.writeByte(VERSION);
+    out.writeByte(r.opByte());
+    out.writeByte((byte) r.headerCount());
+    out.writeByte((byte) 0);
+    out.writeInt(r.ordinal());
+    out.writeLong(r.lsn());
+    out.writeLong(r.commitLsn());
+    out.writeLong(r.xid());
+    out.writeLong(r.epoch());
+    out.writeLong(r.commitTimeMicros());
+    writeText(out, r.messageId());
+    writeText(out, r.contentType());
+    writeText(out, r.routingKey());
+    for (int i = 0, n = r.headerCount(); i < n; i++) {
+      byte type = r.headerType(i);
+      writeText(out, r.headerName(i));
+      out.writeByte(type);
+      switch (type) {
+        case JournalRecord.HEADER_STRING -> writeText(out, r.headerString(i));
+        case JournalRecord.HEADER_INT -> out.writeInt((int) r.headerLong(i));
+        default -> out.writeLong(r.headerLong(i));
+      }
+    }
+    out.writeInt(r.bodyLength());
+    out.write(r.body(), r.bodyOffset(), r.bodyLength());
+  }
+
+  /** Strings take Chronicle's faster path over their internal bytes; other sequences go char by char. */
+  private static void writeText(Bytes<?> out, CharSequence text) {
+    if (text instanceof String) {
+      out.writeUtf8((String) text);
+    } else {
+      out.writeUtf8(text);
+    }
+  }
+
+  /** Reads the entry starting at {@code in.readPosition()} into {@code r}'s own buffers. */
+  static void read(Bytes<?> in, JournalRecord r) {
+    long start = in.readPosition();
+    byte version = in.readByte();
+    if (version != VERSION) {
+      throw new JournalException("unknown journal entry format: version=" + version
+          + " position=" + start + " (written by a newer pgcdc?)");
+    }
+    r.opByte(in.readByte());
+    int headers = in.readUnsignedByte();
+    if (headers > JournalRecord.MAX_HEADERS) {
+      throw new JournalException("corrupt journal entry: headerCount=" + headers + " max="
+          + JournalRecord.MAX_HEADERS + " position=" + start);
+    }
+    in.readByte();
+    r.ordinal(in.readInt());
+    r.lsn(in.readLong());
+    r.commitLsn(in.readLong());
+    r.xid(in.readLong());
+    r.epoch(in.readLong());
+    r.commitTimeMicros(in.readLong());
+    in.readUtf8(r.ownMessageId());
+    in.readUtf8(r.ownContentType());
+    in.readUtf8(r.ownRoutingKey());
+    r.clearHeaders();
+    for (int i = 0; i < headers; i++) {
+      in.readUtf8(r.readHeader(i));
+      byte type = in.readByte();
+      r.readHeaderType(i, type);
+      readHeaderValue(in, r, i, type);
+    }
+    int length = in.readInt();
+    in.read(r.ownBody(length), 0, length);
+    r.ownedBody(length);
+  }
+
+  private static void readHeaderValue(Bytes<?> in, JournalRecord r, int i, byte type) {
+    switch (type) {
+      case JournalRecord.HEADER_STRING -> in.readUtf8(r.readHeaderString(i));
+      case JournalRecord.HEADER_INT -> r.readHeaderLong(i, in.readInt());
+      case JournalRecord.HEADER_LONG -> r.readHeaderLong(i, in.readLong());
+      default -> throw new JournalException("unknown header type: type=" + type + " header=" + i);
+    }
+  }
+
+  /** Commit LSN of the entry starting at {@code in.readPosition()}, read in place. */
+  static long commitLsn(Bytes<?> in) {
+    return in.readLong(in.readPosition() + OFFSET_COMMIT_LSN);
+  }
+}

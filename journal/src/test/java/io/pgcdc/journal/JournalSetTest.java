@@ -1,0 +1,95 @@
+package io.pgcdc.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class JournalSetTest {
+
+  @TempDir
+  Path root;
+
+  private Path write(String name, long epoch, long[]... ranges) {
+    Path dir = root.resolve(name);
+    try (Journal journal = Journal.open(new JournalConfig(dir, Duration.ofDays(7), 10L << 30))) {
+      JournalRecord r = new JournalRecord();
+      for (long[] range : ranges) {
+        for (long i = range[0]; i < range[1]; i++) {
+          journal.appender().append(Entries.fill(r, i, epoch, 100));
+        }
+      }
+    }
+    return dir;
+  }
+
+  private static List<String> ids(JournalReader reader, List<Long> epochs) {
+    List<String> ids = new ArrayList<>();
+    JournalRecord r = new JournalRecord();
+    while (reader.next(r)) {
+      ids.add(r.messageId().toString());
+      epochs.add(r.epoch());
+    }
+    return ids;
+  }
+
+  private static List<String> expectedIds(long from, long to) {
+    List<String> ids = new ArrayList<>();
+    for (long i = from; i < to; i++) {
+      ids.add(Entries.messageId(i));
+    }
+    return ids;
+  }
+
+  @Test
+  void mergesTwoNodesJournalsByLsnAndReturnsEachMessageIdOnce() {
+    // node A (epoch 1) published 0..600, died; node B (epoch 2) re-published from 450 on
+    Path a = write("node-a", 1, new long[] {0, 600});
+    Path b = write("node-b", 2, new long[] {450, 1200});
+    try (JournalSet set = JournalSet.openReadOnly(List.of(b, a)); JournalReader reader = set.reader()) {
+      List<Long> epochs = new ArrayList<>();
+      assertThat(ids(reader, epochs)).isEqualTo(expectedIds(0, 1200));
+      // of the overlap, the first publication (lower epoch) is the one returned
+      assertThat(epochs.subList(0, 600)).containsOnly(1L);
+      assertThat(epochs.subList(600, 1200)).containsOnly(2L);
+      assertThat(set.info().entries()).isEqualTo(1350);
+      assertThat(set.info().firstLsn()).isEqualTo(Entries.lsn(0));
+      assertThat(set.info().lastCommitLsn()).isEqualTo(Entries.commitLsn(1199));
+    }
+  }
+
+  @Test
+  void seeksIntoMergedJournalsAtAnLsnInsideTheOverlap() {
+    Path a = write("node-a", 1, new long[] {0, 600});
+    Path b = write("node-b", 2, new long[] {450, 1200});
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a, b)); JournalReader reader = set.reader()) {
+      assertThat(reader.seek(Entries.commitLsn(501))).isTrue();
+      assertThat(ids(reader, new ArrayList<>())).isEqualTo(expectedIds(501 / 3 * 3, 1200));
+    }
+  }
+
+  @Test
+  void skipsMessagesJournaledTwiceByAReStreamInOneDirectory() {
+    // reconnect after 300: the slot re-sent from its confirmed position 240
+    Path a = write("node-a", 1, new long[] {0, 300}, new long[] {240, 900});
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a)); JournalReader reader = set.reader()) {
+      assertThat(ids(reader, new ArrayList<>())).isEqualTo(expectedIds(0, 900));
+      assertThat(reader.seek(Entries.commitLsn(270))).isTrue();
+      assertThat(ids(reader, new ArrayList<>())).isEqualTo(expectedIds(270, 900));
+    }
+  }
+
+  @Test
+  void rawReaderOfOneJournalKeepsTheDuplicates() {
+    Path a = write("node-a", 1, new long[] {0, 300}, new long[] {240, 900});
+    try (Journal journal = Journal.openReadOnly(a); JournalReader reader = journal.reader()) {
+      assertThat(ids(reader, new ArrayList<>())).hasSize(960);
+    }
+  }
+}

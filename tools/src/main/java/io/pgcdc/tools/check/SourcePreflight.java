@@ -1,0 +1,220 @@
+package io.pgcdc.tools.check;
+
+import static io.pgcdc.tools.check.CheckResult.fail;
+import static io.pgcdc.tools.check.CheckResult.ok;
+import static io.pgcdc.tools.check.CheckResult.warn;
+
+import io.pgcdc.decoder.Lsn;
+import io.pgcdc.engine.config.PgcdcConfig;
+import io.pgcdc.engine.config.TablePattern;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SPEC §4 preflight of the source database, on an open connection: wal_level, REPLICATION
+ * privilege, slot, publication, tables and their replica identity. Each query reads facts; each
+ * static {@code *Verdict} method turns facts into a {@link CheckResult}, so the decisions are
+ * unit-tested without a server.
+ *
+ * <p>Single-threaded; does not change the database.
+ */
+public final class SourcePreflight {
+  private final Connection db;
+  private final PgcdcConfig.Source source;
+
+  public SourcePreflight(Connection db, PgcdcConfig.Source source) {
+    this.db = db;
+    this.source = source;
+  }
+
+  /** A matched table and whether its updates and deletes carry a key. */
+  record TableInfo(String qualifiedName, char replicaIdentity, boolean hasPrimaryKey) {}
+
+  /** Every check, in the order an operator fixes them. */
+  public List<CheckResult> run() throws SQLException {
+    List<CheckResult> results = new ArrayList<>();
+    results.add(walLevelVerdict(text("SHOW wal_level")));
+    boolean superuser = bool("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+    boolean replication = bool("SELECT rolreplication FROM pg_roles WHERE rolname = current_user");
+    results.add(privilegeVerdict(source.user(), superuser, replication));
+    results.add(walSendersVerdict(integer("SELECT current_setting('max_wal_senders')::int"),
+        integer("SELECT count(*)::int FROM pg_stat_replication")));
+    int freeSlots = integer("SELECT current_setting('max_replication_slots')::int - count(*)::int FROM pg_replication_slots");
+    results.add(slotVerdict(source.slot(), SlotState.read(db, source.slot()), source.create(), freeSlots,
+        text("SELECT current_database()")));
+    boolean mayCreate = superuser || bool("SELECT has_database_privilege(current_database(), 'CREATE')");
+    results.add(publicationVerdict(source.publication(), publicationTables(), source.create(), mayCreate,
+        source.user(), text("SELECT current_database()")));
+    results.addAll(tableVerdicts());
+    return results;
+  }
+
+  static CheckResult walLevelVerdict(String walLevel) {
+    if ("logical".equals(walLevel)) {
+      return ok("wal_level = logical");
+    }
+    return fail("wal_level = " + walLevel + ", logical decoding needs logical",
+        "ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL");
+  }
+
+  static CheckResult privilegeVerdict(String user, boolean superuser, boolean replication) {
+    if (superuser) {
+      return ok("role " + user + " is a superuser (may replicate)");
+    }
+    if (replication) {
+      return ok("role " + user + " has the REPLICATION privilege");
+    }
+    return fail("role " + user + " lacks the REPLICATION privilege",
+        "ALTER ROLE " + quoteIdent(user) + " REPLICATION; (as a superuser)");
+  }
+
+  static CheckResult walSendersVerdict(int max, int inUse) {
+    if (inUse < max) {
+      return ok("max_wal_senders = " + max + ", " + (max - inUse) + " free for pgcdc's replication connection");
+    }
+    return fail("all " + max + " WAL senders (max_wal_senders) are in use: pgcdc cannot open its replication connection",
+        "stop an unused replication client, or raise max_wal_senders and restart PostgreSQL");
+  }
+
+  static CheckResult slotVerdict(String name, Optional<SlotState> slot, boolean create, int freeSlots, String database) {
+    if (slot.isEmpty()) {
+      if (!create) {
+        return fail("slot " + name + " does not exist and source.create is false",
+            "pgcdc slot create --config FILE, or set source.create: true");
+      }
+      if (freeSlots <= 0) {
+        return fail("slot " + name + " does not exist and every replication slot is in use (max_replication_slots)",
+            "drop an unused slot (pgcdc slot drop) or raise max_replication_slots and restart PostgreSQL");
+      }
+      return ok("slot " + name + " does not exist yet; pgcdc creates it at start (" + freeSlots + " slots free)");
+    }
+    SlotState s = slot.get();
+    if (!"logical".equals(s.slotType()) || !"pgoutput".equals(s.plugin())) {
+      return fail("slot " + name + " is a " + s.slotType() + " slot with plugin " + s.plugin() + ", pgcdc needs pgoutput",
+          "choose another source.slot, or drop this one if nothing uses it: pgcdc slot drop --config FILE");
+    }
+    if (!database.equals(s.database())) {
+      return fail("slot " + name + " belongs to database " + s.database() + ", not " + database,
+          "point source.url at database " + s.database() + " or choose another source.slot");
+    }
+    if (s.invalidated()) {
+      return fail("slot " + name + " is invalidated (wal_status=" + s.walStatus()
+              + (s.conflicting() ? ", conflicting" : "") + "): the WAL it needed is gone and events may have been lost",
+          "pgcdc slot drop --config FILE, then resynchronise consumers and let pgcdc create the slot again");
+    }
+    String where = "slot " + name + " exists (pgoutput, confirmed_flush_lsn " + Lsn.format(s.confirmedFlushLsn())
+        + ", lag " + s.lagBytes() + " bytes, wal_status " + s.walStatus() + ")";
+    if (s.active()) {
+      return warn(where + " and is in use by pid " + s.activePid(),
+          "only one reader can use a slot: stop the other reader, or it is the running pgcdc leader");
+    }
+    return ok(where);
+  }
+
+  static CheckResult publicationVerdict(String name, Optional<Integer> tables, boolean create, boolean mayCreate,
+                                        String user, String database) {
+    if (tables.isPresent()) {
+      return ok("publication " + name + " exists (" + tables.get() + " tables; pgcdc aligns it with source.tables at start)");
+    }
+    if (!create) {
+      return fail("publication " + name + " does not exist and source.create is false",
+          "CREATE PUBLICATION " + quoteIdent(name) + " FOR TABLE ...; or set source.create: true");
+    }
+    if (!mayCreate) {
+      return fail("publication " + name + " does not exist and role " + user + " may not create it",
+          "GRANT CREATE ON DATABASE " + quoteIdent(database) + " TO " + quoteIdent(user) + "; (and own the tables)");
+    }
+    return ok("publication " + name + " does not exist yet; pgcdc creates it at start");
+  }
+
+  /** One verdict per pattern that matches nothing, one per table without a usable key, one summary. */
+  static List<CheckResult> tableVerdicts(List<TablePattern> patterns, List<List<TableInfo>> matches, String database) {
+    List<CheckResult> results = new ArrayList<>();
+    int total = 0;
+    for (int i = 0; i < patterns.size(); i++) {
+      TablePattern pattern = patterns.get(i);
+      List<TableInfo> tables = matches.get(i);
+      total += tables.size();
+      if (tables.isEmpty() && pattern.isExact()) {
+        results.add(fail("table " + pattern + " (source.tables) does not exist in database " + database,
+            "create it, or correct source.tables"));
+      } else if (tables.isEmpty()) {
+        results.add(warn("source.tables pattern " + pattern + " matches no table in database " + database + " yet",
+            "create the tables, or correct source.tables"));
+      }
+      for (TableInfo t : tables) {
+        if (t.replicaIdentity() == 'n' || (t.replicaIdentity() == 'd' && !t.hasPrimaryKey())) {
+          String identity = t.replicaIdentity() == 'n' ? "REPLICA IDENTITY NOTHING" : "no primary key and REPLICA IDENTITY DEFAULT";
+          results.add(warn("table " + t.qualifiedName() + " has " + identity
+                  + ": its updates and deletes carry no key (and fail while it is published)",
+              "ALTER TABLE " + t.qualifiedName() + " REPLICA IDENTITY FULL;"));
+        }
+      }
+    }
+    if (total > 0) {
+      results.add(0, ok(total + (total == 1 ? " table matches" : " tables match") + " source.tables " + patterns));
+    }
+    return results;
+  }
+
+  private List<CheckResult> tableVerdicts() throws SQLException {
+    List<List<TableInfo>> matches = new ArrayList<>();
+    String sql = "SELECT format('%I.%I', n.nspname, c.relname), c.relreplident::text,"
+        + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+        + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
+        + " AND n.nspname LIKE ? AND c.relname LIKE ? ORDER BY n.nspname, c.relname";
+    try (PreparedStatement st = db.prepareStatement(sql)) {
+      for (TablePattern pattern : source.tables()) {
+        st.setString(1, pattern.schemaLike());
+        st.setString(2, pattern.tableLike());
+        List<TableInfo> tables = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            tables.add(new TableInfo(rs.getString(1), rs.getString(2).charAt(0), rs.getBoolean(3)));
+          }
+        }
+        matches.add(tables);
+      }
+    }
+    return tableVerdicts(source.tables(), matches, text("SELECT current_database()"));
+  }
+
+  private Optional<Integer> publicationTables() throws SQLException {
+    String sql = "SELECT (SELECT count(*)::int FROM pg_publication_tables t WHERE t.pubname = p.pubname)"
+        + " FROM pg_publication p WHERE p.pubname = ?";
+    try (PreparedStatement st = db.prepareStatement(sql)) {
+      st.setString(1, source.publication());
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private String text(String sql) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private boolean bool(String sql) throws SQLException {
+    String value = text(sql);
+    return "t".equals(value) || "true".equals(value);
+  }
+
+  private int integer(String sql) throws SQLException {
+    return Integer.parseInt(text(sql));
+  }
+
+  /** Double-quotes an identifier when PostgreSQL would not read it back unchanged. */
+  static String quoteIdent(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+}

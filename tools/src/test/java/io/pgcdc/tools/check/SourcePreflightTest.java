@@ -1,0 +1,130 @@
+package io.pgcdc.tools.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgcdc.engine.config.TablePattern;
+import io.pgcdc.tools.check.CheckResult.Status;
+import io.pgcdc.tools.check.SourcePreflight.TableInfo;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SourcePreflightTest {
+  private static SlotState slot(String plugin, String walStatus, boolean conflicting, boolean active) {
+    return new SlotState("s", plugin, "logical", "app", active, active ? 42 : null, 0x16B3748L, 0x16B3700L, 100,
+        walStatus, conflicting);
+  }
+
+  @Test
+  void walLevelReplicaFailsWithTheFix() {
+    CheckResult r = SourcePreflight.walLevelVerdict("replica");
+
+    assertThat(r.line()).isEqualTo("FAIL  wal_level = replica, logical decoding needs logical; "
+        + "fix: ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL");
+  }
+
+  @Test
+  void walLevelLogicalPasses() {
+    assertThat(SourcePreflight.walLevelVerdict("logical").status()).isEqualTo(Status.OK);
+  }
+
+  @Test
+  void roleWithoutReplicationFailsWithAlterRole() {
+    assertThat(SourcePreflight.privilegeVerdict("app", false, false).line())
+        .isEqualTo("FAIL  role app lacks the REPLICATION privilege; fix: ALTER ROLE app REPLICATION; (as a superuser)");
+    assertThat(SourcePreflight.privilegeVerdict("App", false, false).fix()).startsWith("ALTER ROLE \"App\"");
+    assertThat(SourcePreflight.privilegeVerdict("app", false, true).status()).isEqualTo(Status.OK);
+    assertThat(SourcePreflight.privilegeVerdict("app", true, false).status()).isEqualTo(Status.OK);
+  }
+
+  @Test
+  void everyWalSenderInUseFails() {
+    assertThat(SourcePreflight.walSendersVerdict(10, 3).line())
+        .isEqualTo("ok    max_wal_senders = 10, 7 free for pgcdc's replication connection");
+    assertThat(SourcePreflight.walSendersVerdict(10, 10).status()).isEqualTo(Status.FAIL);
+  }
+
+  @Test
+  void absentSlotPassesWhenItCanBeCreated() {
+    assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), true, 3, "app").status()).isEqualTo(Status.OK);
+    assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), true, 0, "app").status()).isEqualTo(Status.FAIL);
+    assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), false, 3, "app").fix())
+        .contains("pgcdc slot create");
+  }
+
+  @Test
+  void slotWithAnotherPluginFails() {
+    CheckResult r = SourcePreflight.slotVerdict("s", Optional.of(slot("test_decoding", "reserved", false, false)),
+        true, 3, "app");
+
+    assertThat(r.status()).isEqualTo(Status.FAIL);
+    assertThat(r.what()).contains("plugin test_decoding, pgcdc needs pgoutput");
+  }
+
+  @Test
+  void lostOrConflictingSlotIsInvalidated() {
+    CheckResult lost = SourcePreflight.slotVerdict("s", Optional.of(slot("pgoutput", "lost", false, false)), true, 3, "app");
+    CheckResult conflicting = SourcePreflight.slotVerdict("s", Optional.of(slot("pgoutput", "reserved", true, false)),
+        true, 3, "app");
+
+    assertThat(lost.status()).isEqualTo(Status.FAIL);
+    assertThat(lost.what()).contains("invalidated (wal_status=lost)").contains("events may have been lost");
+    assertThat(conflicting.what()).contains("conflicting");
+  }
+
+  @Test
+  void slotOfAnotherDatabaseFails() {
+    CheckResult r = SourcePreflight.slotVerdict("s", Optional.of(slot("pgoutput", "reserved", false, false)), true, 3,
+        "other");
+
+    assertThat(r.line()).contains("belongs to database app, not other");
+  }
+
+  @Test
+  void healthySlotShowsPositionAndActiveOneWarns() {
+    CheckResult idle = SourcePreflight.slotVerdict("s", Optional.of(slot("pgoutput", "reserved", false, false)), true, 3,
+        "app");
+    CheckResult active = SourcePreflight.slotVerdict("s", Optional.of(slot("pgoutput", "reserved", false, true)), true, 3,
+        "app");
+
+    assertThat(idle.line()).isEqualTo("ok    slot s exists (pgoutput, confirmed_flush_lsn 0/16B3748, lag 100 bytes, "
+        + "wal_status reserved)");
+    assertThat(active.status()).isEqualTo(Status.WARN);
+    assertThat(active.what()).contains("in use by pid 42");
+  }
+
+  @Test
+  void publicationVerdicts() {
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.of(2), true, false, "u", "d").status()).isEqualTo(Status.OK);
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), true, true, "u", "d").status()).isEqualTo(Status.OK);
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), true, false, "u", "d").fix())
+        .isEqualTo("GRANT CREATE ON DATABASE d TO u; (and own the tables)");
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), false, true, "u", "d").status())
+        .isEqualTo(Status.FAIL);
+  }
+
+  @Test
+  void tableWithoutKeyWarnsWithTheExactAlterTable() {
+    List<CheckResult> results = SourcePreflight.tableVerdicts(List.of(TablePattern.parse("public.*")),
+        List.of(List.of(new TableInfo("public.orders", 'd', true), new TableInfo("public.\"Log\"", 'd', false),
+            new TableInfo("public.audit", 'f', false), new TableInfo("public.nothing", 'n', true))), "app");
+
+    assertThat(results).extracting(CheckResult::line).containsExactly(
+        "ok    4 tables match source.tables [public.*]",
+        "warn  table public.\"Log\" has no primary key and REPLICA IDENTITY DEFAULT: its updates and deletes carry no key "
+            + "(and fail while it is published); fix: ALTER TABLE public.\"Log\" REPLICA IDENTITY FULL;",
+        "warn  table public.nothing has REPLICA IDENTITY NOTHING: its updates and deletes carry no key "
+            + "(and fail while it is published); fix: ALTER TABLE public.nothing REPLICA IDENTITY FULL;");
+  }
+
+  @Test
+  void missingExactTableFailsButEmptyWildcardOnlyWarns() {
+    List<CheckResult> results = SourcePreflight.tableVerdicts(
+        List.of(TablePattern.parse("public.orders"), TablePattern.parse("sales.*")), List.of(List.of(), List.of()), "app");
+
+    assertThat(results).extracting(CheckResult::status).containsExactly(Status.FAIL, Status.WARN);
+    assertThat(results.get(0).line())
+        .isEqualTo("FAIL  table public.orders (source.tables) does not exist in database app; "
+            + "fix: create it, or correct source.tables");
+  }
+}

@@ -1,0 +1,248 @@
+package io.pgcdc.tools.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.pgcdc.decoder.Lsn;
+import io.pgcdc.testsupport.PostgresServer;
+import io.pgcdc.testsupport.RabbitServer;
+import io.pgcdc.testsupport.TestServers;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one fault test needs, created fresh and removed afterwards: a database with the
+ * fault table, slot and publication names, an exchange, a durable queue with its
+ * {@link ChangeRecorder}, a working directory for configs, journals and logs, and the nodes and
+ * writers the test starts.
+ *
+ * <pre>
+ *   FaultBed.create("faultkill")
+ *     database  faultkill_1a2b3c4d5e      table fault_rows
+ *     slot      &lt;database&gt;_slot          publication &lt;database&gt;_pub
+ *     exchange  &lt;database&gt;               queue &lt;database&gt;.q  (durable, bound with #)
+ *     files     target/fault/&lt;database&gt;/{&lt;node&gt;.yaml, &lt;node&gt;.log, &lt;node&gt;-journal/}
+ * </pre>
+ *
+ * <p>{@link #close()} kills every node, stops every writer, deletes queue and exchange and drops
+ * the database (which drops its slot). Threading: one test thread.
+ */
+public final class FaultBed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FaultBed.class);
+  /** Generous: the machine is shared and JVMs start slowly under load. */
+  public static final Duration PATIENCE = Duration.ofSeconds(120);
+
+  private final PostgresServer postgres;
+  private final RabbitServer rabbit;
+  private final String database;
+  private final Path dir;
+  private final ChangeRecorder recorder;
+  private final List<PgcdcNode> nodes = new ArrayList<>();
+  private final List<RowWriter> writers = new ArrayList<>();
+
+  private FaultBed(PostgresServer postgres, RabbitServer rabbit, String database, Path dir, ChangeRecorder recorder) {
+    this.postgres = postgres;
+    this.rabbit = rabbit;
+    this.database = database;
+    this.dir = dir;
+    this.recorder = recorder;
+  }
+
+  /** Creates database, table, exchange and queue, and starts recording. */
+  public static FaultBed create(String prefix) throws Exception {
+    PostgresServer postgres = TestServers.postgres();
+    RabbitServer rabbit = TestServers.rabbitmq();
+    String database = postgres.createDatabase(prefix);
+    try {
+      try (java.sql.Connection c = postgres.connect(database)) {
+        RowWriter.createTable(c);
+      }
+      ChangeRecorder recorder = ChangeRecorder.start(rabbit.uri(), database, database + ".q");
+      return new FaultBed(postgres, rabbit, database, Path.of("target", "fault", database), recorder);
+    } catch (Exception e) {
+      postgres.dropDatabase(database);
+      throw e;
+    }
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String slot() {
+    return database + "_slot";
+  }
+
+  public String exchange() {
+    return database;
+  }
+
+  public String queue() {
+    return database + ".q";
+  }
+
+  public ChangeRecorder recorder() {
+    return recorder;
+  }
+
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
+  /** The standalone config of a node of this bed; {@code journal} under the bed's directory. */
+  public NodeConfig config(String nodeName) {
+    return new NodeConfig(postgres.jdbcUrl(database), postgres.user(), slot(), database + "_pub", rabbit.uri(),
+        exchange(), journalDir(nodeName), Optional.empty());
+  }
+
+  /** The journal directory of {@code nodeName}. */
+  public Path journalDir(String nodeName) {
+    return dir.resolve(nodeName + "-journal");
+  }
+
+  /** A standalone node (not started). */
+  public PgcdcNode node(String name) throws Exception {
+    return node(name, config(name));
+  }
+
+  /** A node with {@code config} (not started), e.g. {@code config(name).withCluster(...)}. */
+  public PgcdcNode node(String name, NodeConfig config) throws Exception {
+    PgcdcNode node = new PgcdcNode(name, config.writeTo(dir.resolve(name + ".yaml")), dir.resolve(name + ".log"),
+        postgres.password());
+    nodes.add(node);
+    return node;
+  }
+
+  /** A writer of {@code rows} single-row transactions over {@code keys} keys at {@code rowsPerSecond} (not started). */
+  public RowWriter writer(int rows, int keys, int rowsPerSecond) {
+    RowWriter writer = new RowWriter(postgres, database, rows, keys, rowsPerSecond);
+    writers.add(writer);
+    return writer;
+  }
+
+  /** The slot's {@code confirmed_flush_lsn}; 0 while the slot does not exist. */
+  public long confirmedFlushLsn() throws SQLException {
+    return slotColumn("confirmed_flush_lsn::text").map(Lsn::parse).orElse(0L);
+  }
+
+  /** The pid of the walsender holding the slot, if one does. */
+  public Optional<Integer> walsenderPid() throws SQLException {
+    return slotColumn("active_pid::text").map(Integer::parseInt);
+  }
+
+  /** {@code pg_terminate_backend} on the slot's walsender; false when none held it. */
+  public boolean terminateWalsender() throws SQLException {
+    Optional<Integer> pid = walsenderPid();
+    if (pid.isEmpty()) {
+      return false;
+    }
+    postgres.execute("SELECT pg_terminate_backend(" + pid.get() + ")");
+    return true;
+  }
+
+  /**
+   * Waits until a walsender holds the slot, i.e. {@code node} created it and streams. Start
+   * writers only after this: rows committed before the slot exists are never decoded.
+   */
+  public void awaitSlotActive(PgcdcNode node) {
+    await("a walsender on slot " + slot() + " (log: " + node.log() + ")").atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast(() -> assertThat(node.isRunning()).as(() -> node + " exited:\n" + node.logTail(30)).isTrue())
+        .until(() -> walsenderPid().isPresent());
+  }
+
+  /** Waits until {@code node}'s pipeline delivers again: more row events than {@code before}. */
+  public void awaitStreaming(PgcdcNode node, int before) {
+    await("rows from " + node + " (log: " + node.log() + ")").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        .failFast(() -> assertThat(node.isRunning()).as(() -> node + " exited:\n" + node.logTail(30)).isTrue())
+        .until(() -> recorder.rowEvents() > before);
+  }
+
+  /** Waits until the recorder has taken everything the broker holds. */
+  public void awaitDrained() {
+    await("queue " + queue() + " drained").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        .until(() -> recorder.isDrained(500));
+  }
+
+  /** Waits until {@code writer} has committed all its rows. */
+  public void awaitAllRowsWritten(RowWriter writer) {
+    await("writer done").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(writer::isDone);
+    assertThat(writer.failure()).as("writer failure").isNull();
+  }
+
+  /**
+   * Waits until every row of {@code writer} has arrived. On timeout it logs where each node
+   * stands ({@code /health}) and returns, leaving the verdict to {@link #verify}, which names the
+   * missing rows.
+   */
+  public void awaitAllRows(RowWriter writer) {
+    try {
+      await("all committed rows delivered").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+          .until(() -> writer.isDone() && recorder.receivedRows().size() >= writer.committed());
+    } catch (ConditionTimeoutException e) {
+      LOG.warn("{}: after {} s, {} of {} committed rows arrived (writer done: {}, {} messages ready in {})", database,
+          PATIENCE.toSeconds(), recorder.receivedRows().size(), writer.committed(), writer.isDone(),
+          recorder.queueDepth(), queue());
+      for (PgcdcNode node : nodes) {
+        LOG.warn("{}: {} health {}", database, node, node.health().map(Object::toString).orElse("(no answer)"));
+      }
+    }
+  }
+
+  /** {@link DeliveryCheck#verify} of what the database holds against what the queue delivered. */
+  public DeliveryCheck.Verdict verify(RowWriter writer) throws SQLException {
+    DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), recorder.deliveries(), slot());
+    LOG.info("{}: {}", database, verdict.summary());
+    return verdict;
+  }
+
+  /**
+   * Reads {@code confirmed_flush_lsn} (pgcdc must be dead or frozen), drains the queue, and checks
+   * that every row certainly committed before it is among what the queue delivered.
+   */
+  public List<String> checkFlushCoverage(RowWriter writer) throws SQLException {
+    long flushed = confirmedFlushLsn();
+    awaitDrained();
+    List<String> problems = DeliveryCheck.flushCoverage(flushed, writer.committedRows(), recorder.receivedRows());
+    LOG.info("{}: confirmed_flush_lsn {} covered by the queue: {}", database, Lsn.format(flushed), problems.isEmpty());
+    return problems;
+  }
+
+  /** Kills nodes, stops writers, removes queue, exchange, database and slot. Keeps the files for diagnosis. */
+  @Override
+  public void close() throws Exception {
+    for (PgcdcNode node : nodes) {
+      node.close();
+    }
+    for (RowWriter writer : writers) {
+      writer.close();
+    }
+    recorder.close();
+    try (Connection c = rabbit.connect(); Channel channel = c.createChannel()) {
+      channel.queueDelete(queue());
+      channel.exchangeDelete(exchange());
+    } finally {
+      postgres.dropDatabase(database);
+    }
+  }
+
+  private Optional<String> slotColumn(String column) throws SQLException {
+    try (java.sql.Connection c = postgres.connect();
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_replication_slots WHERE slot_name = '"
+             + slot() + "'")) {
+      return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.pgcdc.tools.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kill -9} of a real {@code pgcdc run} process, several times during one stream of
+ * single-row transactions: after each restart the node resumes from the slot, and in the end
+ * every committed row has arrived, in per-key order, re-sends carrying their original ids. At
+ * every kill the slot's {@code confirmed_flush_lsn} is checked against what the queue holds.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class KillNineIT {
+  private static final Logger LOG = LoggerFactory.getLogger(KillNineIT.class);
+  private static final int ROWS = 12_000;
+  private static final int KEYS = 16;
+  private static final int ROWS_PER_SECOND = 1_000;
+  private static final int KILLS = 3;
+
+  private FaultBed bed;
+
+  @BeforeEach
+  void createBed() throws Exception {
+    bed = FaultBed.create("faultkill");
+  }
+
+  @AfterEach
+  void removeBed() throws Exception {
+    bed.close();
+  }
+
+  @Test
+  void killingPgcdcRepeatedlyMidStreamLosesNothingAndKeepsOrderAndIds() throws Exception {
+    PgcdcNode node = bed.node("n1").start();
+    bed.awaitSlotActive(node);
+    RowWriter writer = bed.writer(ROWS, KEYS, ROWS_PER_SECOND).start();
+    bed.awaitStreaming(node, 0);
+
+    for (int kill = 1; kill <= KILLS; kill++) {
+      long threshold = (long) ROWS * kill / (KILLS + 1);
+      await("writer past row " + threshold).atMost(FaultBed.PATIENCE).until(() -> writer.committed() >= threshold);
+      int before = bed.recorder().rowEvents();
+      bed.awaitStreaming(node, before);
+
+      node.kill();
+      LOG.info("kill #{} at {} committed rows, {} row events received", kill, writer.committed(), before);
+      assertThat(bed.checkFlushCoverage(writer)).as("confirmed_flush_lsn after kill #%d", kill).isEmpty();
+
+      node.start();
+      bed.awaitStreaming(node, bed.recorder().rowEvents());
+    }
+
+    bed.awaitAllRows(writer);
+    assertThat(writer.failure()).isNull();
+    DeliveryCheck.Verdict verdict = bed.verify(writer);
+    assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
+    assertThat(verdict.committed()).isEqualTo(ROWS);
+    assertThat(node.starts()).isEqualTo(KILLS + 1);
+  }
+}

@@ -1,0 +1,69 @@
+package io.pgcdc.tools.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The walsender serving pgcdc's slot is killed with {@code pg_terminate_backend} mid-stream,
+ * twice: the same pgcdc process reconnects (a new walsender appears) and resumes from the slot,
+ * losing nothing; its {@code /health} says so afterwards.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class WalsenderTerminateIT {
+  private static final int ROWS = 8_000;
+  private static final int KEYS = 8;
+  private static final int ROWS_PER_SECOND = 1_000;
+
+  private FaultBed bed;
+
+  @BeforeEach
+  void createBed() throws Exception {
+    bed = FaultBed.create("faultwal");
+  }
+
+  @AfterEach
+  void removeBed() throws Exception {
+    bed.close();
+  }
+
+  @Test
+  void terminatedWalsenderIsReconnectedByTheSameProcessWithoutLoss() throws Exception {
+    PgcdcNode node = bed.node("n1").start();
+    bed.awaitSlotActive(node);
+    RowWriter writer = bed.writer(ROWS, KEYS, ROWS_PER_SECOND).start();
+    bed.awaitStreaming(node, 0);
+    long pid = node.pid();
+
+    for (int round = 1; round <= 2; round++) {
+      long threshold = (long) ROWS * round / 3;
+      await().atMost(FaultBed.PATIENCE).until(() -> writer.committed() >= threshold);
+      int walsender = bed.walsenderPid().orElseThrow();
+      assertThat(bed.terminateWalsender()).isTrue();
+
+      await("a new walsender on the slot").atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(100))
+          .until(() -> bed.walsenderPid().filter(p -> p != walsender).isPresent());
+      bed.awaitStreaming(node, bed.recorder().rowEvents());
+    }
+
+    bed.awaitAllRows(writer);
+    assertThat(node.isRunning()).as("pgcdc survived its walsender's termination").isTrue();
+    assertThat(node.pid()).isEqualTo(pid);
+    DeliveryCheck.Verdict verdict = bed.verify(writer);
+    assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
+    assertThat(verdict.committed()).isEqualTo(ROWS);
+    assertThat(bed.walsenderPid()).isNotEqualTo(Optional.empty());
+    JsonNode health = node.health().orElseThrow();
+    assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("ok");
+    assertThat(health.path("role").asText()).isEqualTo("standalone");
+    assertThat(health.path("flushed_lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+  }
+}
