@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts and stops a cluster of N pgcdc nodes as plain processes on this machine, for trying
-# failover out. Every node runs `bin/pgcdc run` with the same configuration file and its own
+# failover out. Every node runs `pgcdc run` with the same configuration file and its own
 # identity, journal directory, metrics port and log, all under .cluster/ (override: CLUSTER_DIR).
+# The nodes run a copy of the built jar (.cluster/lib), so a rebuild cannot pull it from under them.
 #
 #   scripts/cluster.sh start [N]        start nodes node-1..node-N (default 3)
 #   scripts/cluster.sh status           which nodes run, their /health, and `pgcdc status`
@@ -28,7 +29,24 @@ STOP_WAIT_SECONDS=30
 log() { echo "cluster: $*" >&2; }
 die() { echo "cluster: $*" >&2; exit 1; }
 
+LIB="$DIR/lib"
+
 node_dir() { echo "$DIR/node-$1"; }
+
+# pgcdc ARGS...: the copied jar with the JVM flags the build wrote (parent pom's pgcdc.jvm.flags).
+pgcdc() {
+  # shellcheck disable=SC2046 # the options file holds several space-separated flags
+  java $(cat "$LIB/jvm.options") ${PGCDC_JAVA_OPTS:-} -jar "$LIB/pgcdc.jar" "$@"
+}
+
+# Copies the jar and its JVM options, building them first when missing; keeps the copy while nodes run.
+snapshot_build() {
+  local i
+  for i in $(nodes); do if running "$i"; then return; fi; done
+  [ -f "$ROOT/tools/target/pgcdc.jar" ] || "$ROOT/bin/pgcdc" --version >/dev/null
+  mkdir -p "$LIB"
+  cp "$ROOT/tools/target/pgcdc.jar" "$ROOT/tools/target/jvm.options" "$LIB/"
+}
 node_pid() { cat "$(node_dir "$1")/pid" 2>/dev/null || true; }
 running() { local pid; pid=$(node_pid "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 nodes() { for d in "$DIR"/node-*; do [ -d "$d" ] && echo "${d##*-}"; done | sort -n; }
@@ -43,8 +61,9 @@ start_node() {
   PGCDC_CLUSTER_NODE_ID="node-$i" \
   PGCDC_JOURNAL_DIR="$dir/journal" \
   PGCDC_METRICS_LISTEN="127.0.0.1:$((BASE_PORT + i))" \
-    nohup "$ROOT/bin/pgcdc" run --config "$CONFIG" >>"$dir/pgcdc.log" 2>&1 </dev/null &
-  echo $! >"$dir/pid"   # bin/pgcdc execs java: this is the JVM's pid
+    nohup java $(cat "$LIB/jvm.options") ${PGCDC_JAVA_OPTS:-} -jar "$LIB/pgcdc.jar" run --config "$CONFIG" \
+    >>"$dir/pgcdc.log" 2>&1 </dev/null &
+  echo $! >"$dir/pid"   # nohup execs java: this is the JVM's pid
   log "node-$i started (pid $!, metrics http://127.0.0.1:$((BASE_PORT + i))/health, log $dir/pgcdc.log)"
 }
 
@@ -84,7 +103,7 @@ status() {
     fi
   done
   PGCDC_CLUSTER_NAME="$NAME" PGCDC_CLUSTER_ZOOKEEPER="$ZOOKEEPER" PGCDC_CLUSTER_NODE_ID=status \
-    "$ROOT/bin/pgcdc" status --config "$CONFIG"
+    pgcdc status --config "$CONFIG"
 }
 
 [ -f "$CONFIG" ] || die "no configuration at $CONFIG; set PGCDC_CONFIG to your pgcdc.yaml"
@@ -92,8 +111,7 @@ case "${1:-}" in
   start)
     count="${2:-3}"
     [[ "$count" =~ ^[1-9][0-9]*$ ]] || die "start N: N must be a positive number, got '$count'"
-    # Build once up front, not N times in parallel.
-    [ -f "$ROOT/tools/target/pgcdc.jar" ] || "$ROOT/bin/pgcdc" --version >/dev/null
+    snapshot_build
     for i in $(seq "$count"); do start_node "$i"; done
     ;;
   kill)
@@ -104,9 +122,10 @@ case "${1:-}" in
     ;;
   restart)
     [ -n "${2:-}" ] || die "usage: scripts/cluster.sh restart I"
+    [ -f "$LIB/pgcdc.jar" ] || snapshot_build
     start_node "$2"
     ;;
   stop) stop_all ;;
   status) status ;;
-  *) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 esac

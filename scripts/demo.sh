@@ -63,8 +63,8 @@ say "services: PostgreSQL (wal_level=logical) and RabbitMQ"
 bash scripts/services.sh up </dev/null
 
 if [ -n "$BUILD" ]; then
-  say "build: mvn -B -q -DskipTests -pl tools -am package"
-  mvn -B -q -DskipTests -pl tools -am package
+  say "build: mvn -B -q -Dmaven.test.skip=true -pl tools -am package"
+  mvn -B -q -Dmaven.test.skip=true -pl tools -am package
 fi
 [ -f tools/target/pgcdc.jar ] || die "tools/target/pgcdc.jar is missing; run without --no-build"
 

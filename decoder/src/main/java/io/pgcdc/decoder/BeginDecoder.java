@@ -8,6 +8,10 @@ public final class BeginDecoder {
   private byte[] buffer;
   private int offset;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  BeginDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(8, "final_lsn");

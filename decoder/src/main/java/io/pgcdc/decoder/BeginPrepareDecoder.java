@@ -12,6 +12,10 @@ public final class BeginPrepareDecoder {
   private int offset;
   private int gidLength;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  BeginPrepareDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(8, "prepare_lsn");

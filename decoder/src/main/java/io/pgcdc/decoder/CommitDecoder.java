@@ -9,6 +9,10 @@ public class CommitDecoder {
   byte[] buffer;
   int offset;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  CommitDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(1, "flags");

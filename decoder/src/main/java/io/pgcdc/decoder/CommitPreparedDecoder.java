@@ -12,6 +12,10 @@ public final class CommitPreparedDecoder {
   private int offset;
   private int gidLength;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  CommitPreparedDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(1, "flags");

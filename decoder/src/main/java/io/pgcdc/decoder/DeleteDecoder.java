@@ -11,6 +11,10 @@ public final class DeleteDecoder {
   private Relation relation;
   private char oldTupleKind;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  DeleteDecoder() {
+  }
+
   void decode(MessageCursor c, RelationCache cache) {
     relation = RowMessages.relation(c, cache);
     int markerAt = c.position();

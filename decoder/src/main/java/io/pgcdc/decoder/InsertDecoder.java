@@ -8,6 +8,10 @@ public final class InsertDecoder {
   private final TupleDecoder newTuple = new TupleDecoder();
   private Relation relation;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  InsertDecoder() {
+  }
+
   void decode(MessageCursor c, RelationCache cache) {
     relation = RowMessages.relation(c, cache);
     RowMessages.expectMarker(c, 'N');

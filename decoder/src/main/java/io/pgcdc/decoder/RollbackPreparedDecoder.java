@@ -12,6 +12,10 @@ public final class RollbackPreparedDecoder {
   private int offset;
   private int gidLength;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  RollbackPreparedDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(1, "flags");

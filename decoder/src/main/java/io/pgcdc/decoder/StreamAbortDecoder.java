@@ -12,6 +12,10 @@ public final class StreamAbortDecoder {
   private int offset;
   private boolean hasAbortLsn;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  StreamAbortDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(4, "xid");

@@ -8,6 +8,10 @@ package io.pgcdc.decoder;
 public final class StreamCommitDecoder extends CommitDecoder {
   private int xidOffset;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  StreamCommitDecoder() {
+  }
+
   @Override
   void decode(MessageCursor c) {
     xidOffset = c.skip(4, "xid");

@@ -9,6 +9,10 @@ public final class StreamStartDecoder {
   private byte[] buffer;
   private int offset;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  StreamStartDecoder() {
+  }
+
   void decode(MessageCursor c) {
     buffer = c.buffer();
     offset = c.skip(4, "xid");

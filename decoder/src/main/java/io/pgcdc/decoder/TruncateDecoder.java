@@ -14,6 +14,10 @@ public final class TruncateDecoder {
   private int offset;
   private int relationCount;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  TruncateDecoder() {
+  }
+
   void decode(MessageCursor c, RelationCache cache) {
     int countAt = c.position();
     int n = c.int32("relation count");
@@ -25,9 +29,6 @@ public final class TruncateDecoder {
     for (int i = 0; i < n; i++) {
       int at = c.position();
       int id = c.int32("relation id");
-      if (i == 0) {
-        c.relationId(id);
-      }
       if (cache.relation(id) == null) {
         c.relationId(id);
         throw c.malformedAt("unknown relation id " + Integer.toUnsignedString(id) + " (relation " + i + " of " + n + ")", at);

@@ -37,6 +37,10 @@ public final class TupleDecoder {
   private int[] offsets = new int[INITIAL_COLUMNS];
   private int[] lengths = new int[INITIAL_COLUMNS];
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  TupleDecoder() {
+  }
+
   /** Validates and indexes the tuple at the cursor; the relation must have {@code expectedColumns}. */
   void decode(MessageCursor c, int expectedColumns) {
     int countAt = c.position();

@@ -19,6 +19,10 @@ public final class UpdateDecoder {
   private Relation relation;
   private char oldTupleKind;
 
+  /** Instances belong to a {@link PgOutputDecoder}. */
+  UpdateDecoder() {
+  }
+
   void decode(MessageCursor c, RelationCache cache) {
     relation = RowMessages.relation(c, cache);
     int markerAt = c.position();

@@ -45,7 +45,8 @@ final class FixtureScenarios {
       "INSERT INTO parent (name) VALUES ('p1')",
       "INSERT INTO child (parent_id) VALUES (1)");
 
-  static final String ORIGIN = "pgcdc_fx_origin";
+  /** Replication origins are cluster-wide: a name of this run's own, recorded as {@code origin=}. */
+  static final String ORIGIN = "pgcdc_fx_" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
   static final List<Scenario> V1 = List.of(
       new Scenario("insert", List.of(
@@ -75,7 +76,7 @@ final class FixtureScenarios {
           "SELECT pg_logical_emit_message(false, 'fx-bin', '\\x00ff01'::bytea)")),
       new Scenario("toast", List.of("UPDATE docs SET title = 'renamed doc' WHERE id = 1")),
       new Scenario("origin", List.of(
-          "SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin WHERE roname = '" + ORIGIN + "'",
+          "SELECT '" + ORIGIN + "' AS origin",
           "SELECT pg_replication_origin_create('" + ORIGIN + "')",
           "SELECT pg_replication_origin_session_setup('" + ORIGIN + "')",
           "BEGIN",
@@ -141,9 +142,15 @@ final class FixtureScenarios {
     return map;
   }
 
+  /** Values in binary format (pgoutput option {@code binary}): tuple kind 'b'. pgcdc itself uses text. */
+  static final List<Scenario> V1_BINARY = List.of(
+      new Scenario("binary_insert", List.of(
+          "INSERT INTO full_rows VALUES (77, 'binary', NULL)")));
+
   /** Protocol 1 and 2: PostgreSQL 15 (the shared server). */
   static final List<Protocol> PG15 = List.of(
       new Protocol(1, false, options("proto_version", "1"), V1),
+      new Protocol(1, false, options("proto_version", "1", "binary", "true"), V1_BINARY),
       new Protocol(2, false, options("proto_version", "2", "streaming", "true"), V2));
 
   /** Protocol 3 and 4: PostgreSQL 17 (embedded; two-phase needs max_prepared_transactions > 0). */

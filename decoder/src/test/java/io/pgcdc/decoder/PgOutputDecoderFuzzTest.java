@@ -12,9 +12,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * found live in {@code src/test/resources/io/pgcdc/decoder/PgOutputDecoderFuzzTestInputs/decodesAnyBytes/}.
  *
  * <ul>
- *   <li>Normal test run: regression mode, replays that directory.</li>
- *   <li>Bounded fuzzing run (30 s): {@code JAZZER_FUZZ=1 mvn -f decoder/pom.xml test -Dtest=PgOutputDecoderFuzzTest}.
- *       Crashers land in the inputs directory; keep them there as regression tests.</li>
+ *   <li>Normal test run: regression mode, replays that directory (with {@code jazzer.hooks=false}
+ *       from {@code junit-platform.properties}: instrumenting costs tens of seconds and a replay does
+ *       not need it).</li>
+ *   <li>Bounded fuzzing run (30 s):
+ *       {@code JAZZER_FUZZ=1 mvn -pl decoder test -Dtest=PgOutputDecoderFuzzTest -Djazzer.hooks=true}
+ *       (without {@code -Djazzer.hooks=true} it fuzzes blind: no coverage feedback). Crashers land
+ *       in the inputs directory; keep them there as regression tests.</li>
  * </ul>
  */
 class PgOutputDecoderFuzzTest {

@@ -82,6 +82,9 @@ class PgOutputFixtureIT {
       captureAll(source, db, FixtureScenarios.PG15);
     } finally {
       server.dropDatabase(db);
+      // Origins are cluster-wide; the scenario drops its own, this covers a failure half-way.
+      server.execute("SELECT pg_replication_origin_drop(roname) FROM pg_replication_origin"
+          + " WHERE roname = '" + FixtureScenarios.ORIGIN + "'");
     }
   }
 

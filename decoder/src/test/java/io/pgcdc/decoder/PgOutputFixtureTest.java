@@ -269,11 +269,29 @@ class PgOutputFixtureTest {
     FixtureReplay r = new FixtureReplay("v1/origin");
     r.next(MessageType.BEGIN);
     OriginDecoder o = r.next(MessageType.ORIGIN).origin();
-    assertThat(o.name()).isEqualTo(FixtureScenarios.ORIGIN);
+    String name = r.fixture.property("origin");
+    assertThat(name).startsWith("pgcdc_fx_");
+    assertThat(o.name()).isEqualTo(name);
     assertThat(o.originLsn()).isEqualTo(Lsn.parse("0/ABCDEF"));
-    assertThat(o.nameLength()).isEqualTo(FixtureScenarios.ORIGIN.length());
+    assertThat(o.nameLength()).isEqualTo(name.length());
     r.next(MessageType.RELATION);
     assertThat(values(r.next(MessageType.INSERT).insert().newTuple())).containsExactly("3", "from origin", "3");
+    r.next(MessageType.COMMIT);
+    r.assertDone();
+  }
+
+  @Test
+  void decodesBinaryFormatValuesAsKindB() {
+    FixtureReplay r = new FixtureReplay("v1/binary_insert");
+    r.next(MessageType.BEGIN);
+    r.next(MessageType.RELATION);
+    TupleDecoder t = r.next(MessageType.INSERT).insert().newTuple();
+    assertThat(t.kind(0)).isEqualTo(TupleDecoder.BINARY);
+    assertThat(t.valueLength(0)).isEqualTo(4);
+    assertThat(Arrays.copyOfRange(t.buffer(), t.valueOffset(0), t.valueOffset(0) + 4)).containsExactly(0, 0, 0, 77);
+    assertThat(t.kind(1)).isEqualTo(TupleDecoder.BINARY);
+    assertThat(t.valueAsString(1)).isEqualTo("binary");
+    assertThat(t.kind(2)).isEqualTo(TupleDecoder.NULL);
     r.next(MessageType.COMMIT);
     r.assertDone();
   }

@@ -22,6 +22,7 @@ import io.pgcdc.engine.source.SlotReader;
 import io.pgcdc.engine.source.SourceSetup;
 import io.pgcdc.journal.Journal;
 import io.pgcdc.journal.JournalException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,9 @@ public final class Pipeline implements AutoCloseable {
   private SlotReader reader;
   private Thread readerThread;
   private Journal journal;
+  /** Handlers whose onShutdown releases resources (broker connection, catalog connection). */
+  private final List<EventHandler<RingEvent>> handlers = new ArrayList<>();
+  private boolean started;
   private boolean closed;
 
   private Pipeline(PgcdcConfig config) {
@@ -99,12 +103,7 @@ public final class Pipeline implements AutoCloseable {
     ReplicationConnections connections = new ReplicationConnections(source);
     SourceSetup setup = new SourceSetup(connections);
     long startLsn = setup.prepare();
-    try {
-      journal = Journal.open(config.journal());
-    } catch (JournalException e) {
-      throw new PipelineException("cannot open the journal in " + config.journal().dir() + ": " + e.getMessage()
-          + "; check journal.dir is a writable directory", e);
-    }
+    journal = openJournal(config);
 
     int size = Math.max(MIN_RING_SIZE, Integer.highestOneBit(config.rabbitmq().maxInFlight() - 1) << 2);
     ring = RingBuffer.createSingleProducer(RingEvent::new, size, new ParkingWaitStrategy(PARK_NANOS, TIMEOUT_NANOS));
@@ -112,7 +111,6 @@ public final class Pipeline implements AutoCloseable {
 
     PublishHandler publish = new PublishHandler(config.rabbitmq(), source.slot(), term, ring, control, metrics,
         confirmed);
-    publish.connect();
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq().routingKey(), connections);
 
     BatchEventProcessor<RingEvent> decodeP = stage("decode", new DecodeHandler());
@@ -124,9 +122,11 @@ public final class Pipeline implements AutoCloseable {
     tracker = new ConfirmTracker(ring, decodeP.getSequence(), journalP.getSequence(), confirmed, startLsn);
     ring.addGatingSequences(tracker.releasedSequence());
 
-    reader = new SlotReader(connections, setup, ring, tracker, control);
+    reader = new SlotReader(connections, setup, ring, tracker, control, spoolDir(config));
+    publish.connect();
     // A new leader takes the slot over from a deposed one; standalone never kills a walsender.
     reader.open(term.epoch() > 0);
+    started = true;
     for (Thread t : stageThreads) {
       t.start();
     }
@@ -136,9 +136,25 @@ public final class Pipeline implements AutoCloseable {
         config.rabbitmq().exchange(), config.rabbitmq().redactedUri(), term.epoch());
   }
 
+  private static Journal openJournal(PgcdcConfig config) throws PipelineException {
+    try {
+      return Journal.open(config.journal());
+    } catch (JournalException e) {
+      throw new PipelineException("cannot open the journal in " + config.journal().dir() + ": " + e.getMessage()
+          + "; check journal.dir is a writable directory", e);
+    }
+  }
+
+  /** Streamed transactions wait beside the journal ({@code <journal.dir>-spool}), on the same disk. */
+  private static Path spoolDir(PgcdcConfig config) {
+    Path journalDir = config.journal().dir().toAbsolutePath();
+    return journalDir.resolveSibling(journalDir.getFileName() + "-spool");
+  }
+
   private BatchEventProcessor<RingEvent> stage(String name, EventHandler<RingEvent> handler, Sequence... after) {
     BatchEventProcessor<RingEvent> p = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(after), handler);
     p.setExceptionHandler(new StageFailureHandler(name, control));
+    handlers.add(handler);
     processors.add(p);
     stageThreads.add(thread("pgcdc-" + name, p));
     return p;
@@ -173,6 +189,10 @@ public final class Pipeline implements AutoCloseable {
     }
     for (Thread t : stageThreads) {
       join(t);
+    }
+    if (!started) {
+      // The stage threads never ran, so their onShutdown never will: release what they opened.
+      handlers.forEach(EventHandler::onShutdown);
     }
     if (journal != null) {
       journal.close();

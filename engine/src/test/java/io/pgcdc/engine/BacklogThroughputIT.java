@@ -9,20 +9,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Drains a backlog of 100 000 rows (ten 10 000-row transactions) into a durable queue with
+ * Drains a backlog of 50 000 rows (five 10 000-row transactions) into a durable queue with
  * confirms and prints the rate; asserts nothing is lost and that the slot ends caught up. A
  * coarse figure for this shared machine, not a benchmark (that is the perf module's job).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BacklogThroughputIT {
-  private static final int ROWS = 100_000;
+  private static final int ROWS = 50_000;
 
   @Test
   void drainsABacklogWithEveryRowConfirmedAndTheSlotCaughtUp() throws Exception {
     try (PipelineFixture f = new PipelineFixture("e_backlog").bindQueue()) {
       f.sql("CREATE TABLE events (id int PRIMARY KEY, payload text, at timestamptz DEFAULT now())");
       f.start().close();
-      for (int t = 0; t < 10; t++) {
+      for (int t = 0; t < ROWS / 10_000; t++) {
         f.sql("INSERT INTO events (id, payload) SELECT g, md5(g::text) || md5((g + 1)::text)"
             + " FROM generate_series(" + (t * 10_000 + 1) + ", " + ((t + 1) * 10_000) + ") g");
       }

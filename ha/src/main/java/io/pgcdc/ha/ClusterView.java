@@ -1,11 +1,13 @@
 package io.pgcdc.ha;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Read-only queries on a cluster's znodes: who is registered, who leads, which epoch.
@@ -49,11 +51,34 @@ public final class ClusterView {
     for (String contender : contenders) {
       byte[] data = dataOrNull(paths.leader() + "/" + contender);
       if (data != null) {
-        return Optional.of(new String(data, java.nio.charset.StandardCharsets.UTF_8));
+        return Optional.of(new String(data, StandardCharsets.UTF_8));
       }
     }
     return Optional.empty();
   }
+
+  /**
+   * The lock node that currently wins the leader mutex (lowest sequence): its path, the session
+   * that owns it and the node id it carries. Empty when nobody contends.
+   */
+  public Optional<LockNode> leaderLock() throws Exception {
+    List<String> contenders = new ArrayList<>(children(paths.leader()));
+    contenders.sort(Comparator.comparing(ClusterView::sequence));
+    for (String contender : contenders) {
+      String path = paths.leader() + "/" + contender;
+      Stat stat = new Stat();
+      try {
+        byte[] data = client.getData().storingStatIn(stat).forPath(path);
+        return Optional.of(new LockNode(path, stat.getEphemeralOwner(), new String(data, StandardCharsets.UTF_8)));
+      } catch (KeeperException.NoNodeException vanished) {
+        // deleted between list and read: the next one wins
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A leader lock node: {@code owner} is the ZooKeeper session id that created it. */
+  public record LockNode(String path, long owner, String nodeId) {}
 
   /** The newest epoch won in this cluster. */
   public Epoch epoch() throws Exception {

@@ -13,6 +13,8 @@ public enum RevokeReason {
   SUPERSEDED,
   /** {@link ClusterNode#close()} was called. */
   CLOSED,
+  /** {@link LeadershipListener#onElected} threw: another node gets its chance. */
+  FAILED,
   /** The Curator leader thread was interrupted or failed while leading. */
   INTERRUPTED
 }

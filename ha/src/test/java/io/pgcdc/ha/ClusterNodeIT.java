@@ -62,7 +62,8 @@ class ClusterNodeIT {
     List<ClusterNode> started = nodes.startAll("a", "b", "c");
     ClusterNode leader = nodes.awaitSingleLeader(FAILOVER);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> started.get(0).members().size() == 3);
+    // members() is a cache refreshed every second: wait for the node under test to see all three.
+    await().atMost(Duration.ofSeconds(5)).until(() -> started.get(1).members().size() == 3);
 
     assertThat(started.get(1).members()).extracting(Member::nodeId).containsExactly("a", "b", "c");
     assertThat(started.get(1).members().get(0).metricsAddress()).isEqualTo("127.0.0.1:9000");
@@ -169,5 +170,34 @@ class ClusterNodeIT {
     assertThat(nodes.log.events().get(nodes.log.indexOf("a", Kind.REVOKED, won)).reason())
         .isEqualTo(RevokeReason.SUPERSEDED);
     await().atMost(FAILOVER).until(() -> leader.isLeading(won + 2));
+  }
+
+  @Test
+  void handsLeadershipOnWhenTheListenerCannotStartThePipeline() {
+    LeadershipListener recording = nodes.log.listener("broken");
+    nodes.start("broken", new LeadershipListener() {
+      @Override
+      public void onElected(long epoch) {
+        recording.onElected(epoch);
+        throw new NoClassDefFoundError("simulated: jar replaced on disk");
+      }
+
+      @Override
+      public void onSuspended(long epoch) {
+        recording.onSuspended(epoch);
+      }
+
+      @Override
+      public void onRevoked(long epoch, RevokeReason reason) {
+        recording.onRevoked(epoch, reason);
+      }
+    });
+    await().atMost(FAILOVER).until(() -> nodes.log.indexOf("broken", Kind.ELECTED, 1) >= 0);
+    nodes.start("healthy");
+
+    ClusterNode healthy = nodes.awaitSingleLeader(FAILOVER);
+
+    assertThat(healthy.nodeId()).isEqualTo("healthy");
+    assertThat(nodes.log.events()).contains(new EventLog.Event("broken", Kind.REVOKED, 1, RevokeReason.FAILED));
   }
 }

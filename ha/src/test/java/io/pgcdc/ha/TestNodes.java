@@ -31,10 +31,15 @@ final class TestNodes implements AutoCloseable {
     return new ClusterConfig(clusterName, zookeeper, SESSION_TIMEOUT, Duration.ofSeconds(1), nodeId);
   }
 
-  /** Starts node {@code nodeId}. */
+  /** Starts node {@code nodeId}, recording its callbacks in {@link #log}. */
   ClusterNode start(String nodeId) {
+    return start(nodeId, log.listener(nodeId));
+  }
+
+  /** Starts node {@code nodeId} with its own listener. */
+  ClusterNode start(String nodeId, LeadershipListener listener) {
     ClusterNode node = new ClusterNode(config(nodeId),
-        new Member(nodeId, "localhost", "127.0.0.1:" + (9000 + nodes.size())), log.listener(nodeId));
+        new Member(nodeId, "localhost", "127.0.0.1:" + (9000 + nodes.size())), listener);
     nodes.add(node);
     node.start();
     return node;

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * One or more journal directories read as one (tools: {@code replay}, {@code journal info|dump}).
  * Each node of a cluster journals what it published; after a failover the new leader re-publishes
- * from the slot's confirmed position, so directories overlap. {@link #reader()} merges them by
- * {@code (commit LSN, ordinal)} and returns each message once.
+ * from the slot's confirmed position, so directories overlap. {@link #reader()} merges them in
+ * commit order and returns each message once (rules: {@link MergingJournalReader}).
  *
  * <p>Opened read-only; used by one thread.
  */

@@ -1,40 +1,75 @@
 package io.pgcdc.journal;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * K-way merge of raw readers by {@code (commit LSN, ordinal)}, emitting each position once.
+ * K-way merge of raw readers in commit order, returning each message once.
  *
- * <p>Duplicates come from two places, and one rule handles both: a re-stream after a reconnect
- * journals the same messages again in the same directory (the sequence rewinds), and after a
- * failover two nodes' directories overlap. A message-id is {@code slot/commit LSN/ordinal}, so
- * equal positions are the same message; every entry at or before the last emitted position is
- * skipped. Re-streams always restart at the slot's confirmed position and repeat everything
- * after it, so skipping never drops a message that appears nowhere else. Of equal positions the
- * one with the lower epoch (the first publication) wins.
+ * <p>Duplicates come from two places: a re-stream after a reconnect journals the same messages
+ * again in the same directory (the sequence rewinds), and after a failover two nodes'
+ * directories overlap. Re-streams restart at the slot's confirmed position and repeat everything
+ * after it, so a high-water mark is enough:
+ * <ul>
+ *   <li>Data events (ordinal &gt;= 0, message-id {@code slot/commit LSN/ordinal}) are the same
+ *       message when {@code (commit LSN, ordinal)} are equal; one is returned only when it is
+ *       after the last returned {@code (commit LSN, ordinal)}.</li>
+ *   <li>Schema events (negative ordinals, message-id {@code slot/commit LSN/_schema.s.t}) depend
+ *       on what the publishing session had already seen, so a re-stream may carry ones the first
+ *       stream did not. One is returned when its transaction is not behind the high-water mark
+ *       and its message-id was not returned yet for that transaction.</li>
+ * </ul>
+ * Between sources, the head with the lowest {@code (commit LSN, position)} goes first, where a data
+ * event's position is {@code 2 * ordinal} and a schema event's is just before the next data event
+ * of its own source; of equal positions the lower epoch (the first publication) wins.
  *
  * <pre>
- *   dir A:  (10,0) (10,1) (20,0) | (10,1) (20,0) (30,0)      '|' = reconnect, re-stream
- *   dir B:                (20,0) (30,0) (40,0)               new leader after failover
- *   merged: (10,0) (10,1) (20,0) (30,0) (40,0)
+ *   dir A:  (10,0) (10,1) (20,0) | (10,1) (20,0) (30,0)          '|' = reconnect, re-stream
+ *   dir B:                (20,S) (20,0) (30,0) (40,0)            new leader after failover
+ *   merged: (10,0) (10,1) (20,S) (20,0) (30,0) (40,0)
  * </pre>
+ *
+ * <p>Single-threaded. Allocates only for schema events (their ids are remembered per transaction).
  */
 final class MergingJournalReader implements JournalReader {
 
   private final JournalReader[] sources;
-  private final JournalRecord[] heads;
-  private final boolean[] present;
+  private final Source[] heads;
   private long floorLsn;
   private boolean emitted;
   private long lastCommitLsn;
-  private int lastOrdinal;
+  private int lastDataOrdinal;
+  private final Set<String> schemaIdsOfLastCommit = new HashSet<>();
+
+  /** One source's current entry and its merge position. */
+  private static final class Source {
+    final JournalRecord record = new JournalRecord();
+    boolean present;
+    long commitLsn = -1;
+    long dataOrdinal = -1;
+    long position;
+
+    /** Computes the merge position of the record just read, from what this source read before. */
+    void place() {
+      if (record.commitLsn() != commitLsn) {
+        commitLsn = record.commitLsn();
+        dataOrdinal = -1;
+      }
+      if (record.ordinal() >= 0) {
+        dataOrdinal = record.ordinal();
+        position = 2L * record.ordinal();
+      } else {
+        position = 2L * dataOrdinal + 1;
+      }
+    }
+  }
 
   MergingJournalReader(List<JournalReader> sources) {
     this.sources = sources.toArray(new JournalReader[0]);
-    this.heads = new JournalRecord[this.sources.length];
-    this.present = new boolean[this.sources.length];
+    this.heads = new Source[this.sources.length];
     for (int i = 0; i < heads.length; i++) {
-      heads[i] = new JournalRecord();
+      heads[i] = new Source();
     }
   }
 
@@ -43,11 +78,9 @@ final class MergingJournalReader implements JournalReader {
     boolean any = false;
     for (int i = 0; i < sources.length; i++) {
       sources[i].seek(lsn);
-      present[i] = sources[i].next(heads[i]);
-      any |= present[i];
+      any |= advance(i);
     }
-    floorLsn = lsn;
-    emitted = false;
+    reset(lsn);
     return any;
   }
 
@@ -55,10 +88,24 @@ final class MergingJournalReader implements JournalReader {
   public void toStart() {
     for (int i = 0; i < sources.length; i++) {
       sources[i].toStart();
-      present[i] = sources[i].next(heads[i]);
+      advance(i);
     }
-    floorLsn = 0;
+    reset(0);
+  }
+
+  private void reset(long floor) {
+    floorLsn = floor;
     emitted = false;
+    schemaIdsOfLastCommit.clear();
+  }
+
+  private boolean advance(int i) {
+    Source s = heads[i];
+    s.present = sources[i].next(s.record);
+    if (s.present) {
+      s.place();
+    }
+    return s.present;
   }
 
   @Override
@@ -66,40 +113,54 @@ final class MergingJournalReader implements JournalReader {
     while (true) {
       int min = -1;
       for (int i = 0; i < sources.length; i++) {
-        if (!present[i] && !(present[i] = sources[i].next(heads[i]))) {
-          continue;
-        }
-        if (min < 0 || compare(heads[i], heads[min]) < 0) {
+        if ((heads[i].present || advance(i)) && (min < 0 || before(heads[i], heads[min]))) {
           min = i;
         }
       }
       if (min < 0) {
         return false;
       }
-      JournalRecord head = heads[min];
-      present[min] = false;
-      if (Long.compareUnsigned(head.commitLsn(), floorLsn) < 0 || emitted && !afterLast(head)) {
-        continue;
+      JournalRecord head = heads[min].record;
+      heads[min].present = false;
+      if (isNew(head)) {
+        into.copyFrom(head);
+        return true;
       }
+    }
+  }
+
+  /** Applies the high-water rules of the class comment; records the entry when it is new. */
+  private boolean isNew(JournalRecord r) {
+    long commit = r.commitLsn();
+    if (Long.compareUnsigned(commit, floorLsn) < 0) {
+      return false;
+    }
+    int c = emitted ? Long.compareUnsigned(commit, lastCommitLsn) : 1;
+    if (c < 0) {
+      return false;
+    }
+    if (c > 0) {
       emitted = true;
-      lastCommitLsn = head.commitLsn();
-      lastOrdinal = head.ordinal();
-      into.copyFrom(head);
-      return true;
+      lastCommitLsn = commit;
+      lastDataOrdinal = -1;
+      schemaIdsOfLastCommit.clear();
     }
+    if (r.ordinal() < 0) {
+      return schemaIdsOfLastCommit.add(r.messageId().toString());
+    }
+    if (r.ordinal() <= lastDataOrdinal) {
+      return false;
+    }
+    lastDataOrdinal = r.ordinal();
+    return true;
   }
 
-  private boolean afterLast(JournalRecord r) {
-    int c = Long.compareUnsigned(r.commitLsn(), lastCommitLsn);
-    return c > 0 || c == 0 && r.ordinal() > lastOrdinal;
-  }
-
-  private static int compare(JournalRecord a, JournalRecord b) {
-    int c = Long.compareUnsigned(a.commitLsn(), b.commitLsn());
+  private static boolean before(Source a, Source b) {
+    int c = Long.compareUnsigned(a.record.commitLsn(), b.record.commitLsn());
     if (c == 0) {
-      c = Integer.compare(a.ordinal(), b.ordinal());
+      c = Long.compare(a.position, b.position);
     }
-    return c != 0 ? c : Long.compare(a.epoch(), b.epoch());
+    return c != 0 ? c < 0 : a.record.epoch() < b.record.epoch();
   }
 
   @Override

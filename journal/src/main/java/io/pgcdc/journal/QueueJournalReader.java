@@ -23,6 +23,8 @@ final class QueueJournalReader implements JournalReader {
   private final SingleChronicleQueue queue;
   private final RollCycle rollCycle;
   private ExcerptTailer tailer;
+  /** Entries looked at by seeks so far (tests prove the search is logarithmic with it). */
+  private long probes;
 
   QueueJournalReader(SingleChronicleQueue queue) {
     this.queue = queue;
@@ -90,6 +92,7 @@ final class QueueJournalReader implements JournalReader {
   }
 
   private long key(int cycle, long seq) {
+    probes++;
     ExcerptTailer t = tailer();
     if (!t.moveToIndex(rollCycle.toIndex(cycle, seq))) {
       return ABSENT;
@@ -118,6 +121,10 @@ final class QueueJournalReader implements JournalReader {
       }
     }
     return java.util.Arrays.copyOf(cycles, n);
+  }
+
+  long probes() {
+    return probes;
   }
 
   @Override

@@ -11,8 +11,8 @@
  *        |  JournalEntryCodec   20261122-0010X.cq4       |                          cycles, then
  *        |  (mapped write)      20261122-0020X.cq4 <-----+  next(record) ...        Chronicle index
  *        |                      ...                      |
- *  lastAppendedLsn()            JournalRetention         MergingJournalReader: k-way merge by
- *  (ConfirmTracker input)       (age, size; whole         (commit LSN, ordinal), each message once
+ *  lastAppendedLsn()            JournalRetention         MergingJournalReader: k-way merge in
+ *  (ConfirmTracker input)       (age, size; whole         commit order, each message once
  *                                cycle files)
  * </pre>
  *

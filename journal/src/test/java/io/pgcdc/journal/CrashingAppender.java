@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Child-JVM main for {@link JournalCrashTest}: appends entries 0, 1, 2, ... with bodies of
- * varying size until it is killed. Prints {@code started} once the first entry is journaled.
+ * Child-JVM main for {@link JournalCrashTest}: appends entries {@code first}, {@code first+1}, ...
+ * with bodies of varying size until it is killed. Prints {@code started} once the first entry
+ * is journaled. Arguments: journal directory, first entry index.
  */
 public final class CrashingAppender {
 
@@ -16,9 +17,10 @@ public final class CrashingAppender {
     Journal journal = Journal.open(new JournalConfig(Path.of(args[0]), Duration.ofDays(7), 10L << 30));
     JournalAppender appender = journal.appender();
     JournalRecord r = new JournalRecord();
-    for (long i = 0; ; i++) {
+    long first = Long.parseLong(args[1]);
+    for (long i = first; ; i++) {
       appender.append(Entries.fill(r, i, 1, JournalCrashTest.bodySize(i)));
-      if (i == 0) {
+      if (i == first) {
         System.out.println("started");
         System.out.flush();
       }

@@ -85,6 +85,64 @@ class JournalSetTest {
     }
   }
 
+  /** A transaction as the engine journals it: "S" = schema event (negative ordinal), "I" = row. */
+  private Path writeTransactions(String name, long epoch, String... transactions) {
+    Path dir = root.resolve(name);
+    try (Journal journal = Journal.open(new JournalConfig(dir, Duration.ofDays(7), 10L << 30))) {
+      JournalRecord r = new JournalRecord();
+      byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (String tx : transactions) {
+        String[] parts = tx.split(":");
+        long commit = Long.parseLong(parts[0]);
+        int data = 0;
+        int schema = 0;
+        for (String event : parts[1].split(",")) {
+          boolean isSchema = event.startsWith("S");
+          int ordinal = isSchema ? -(++schema) : data++;
+          String id = isSchema ? "slot/" + commit + "/_schema.public." + event.substring(1) : "slot/" + commit + "/" + ordinal;
+          journal.appender().append(r.lsn(commit - 1).commitLsn(commit).xid(commit).epoch(epoch).ordinal(ordinal)
+              .op(isSchema ? 'S' : 'I').messageId(id).routingKey("k").contentType("application/json")
+              .body(body, 0, body.length).clearHeaders());
+        }
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void keepsSchemaEventsWhereverTheyAppearInATransaction() {
+    Path a = writeTransactions("node-a", 1, "100:Sa,I,I,Sb,I", "200:I,Sc,I");
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a)); JournalReader reader = set.reader()) {
+      assertThat(ids(reader, new ArrayList<>())).containsExactly(
+          "slot/100/_schema.public.a", "slot/100/0", "slot/100/1", "slot/100/_schema.public.b", "slot/100/2",
+          "slot/200/0", "slot/200/_schema.public.c", "slot/200/1");
+    }
+  }
+
+  @Test
+  void mergesSchemaEventsThatOnlyTheNewLeaderPublished() {
+    // A saw table a in 100 and publishes 200 without a schema event; B starts at 200 and
+    // announces table a first (its session has not seen it): a different message, kept once
+    Path a = writeTransactions("node-a", 1, "100:Sa,I,I", "200:I,I");
+    Path b = writeTransactions("node-b", 2, "200:Sa,I,I", "300:I");
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a, b)); JournalReader reader = set.reader()) {
+      List<Long> epochs = new ArrayList<>();
+      assertThat(ids(reader, epochs)).containsExactly(
+          "slot/100/_schema.public.a", "slot/100/0", "slot/100/1",
+          "slot/200/_schema.public.a", "slot/200/0", "slot/200/1", "slot/300/0");
+      assertThat(epochs).containsExactly(1L, 1L, 1L, 2L, 1L, 1L, 2L);
+    }
+  }
+
+  @Test
+  void skipsSchemaEventsRepeatedByAReStream() {
+    Path a = writeTransactions("node-a", 1, "100:Sa,I,I", "200:I", "100:Sa,I,I", "200:I", "300:I");
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a)); JournalReader reader = set.reader()) {
+      assertThat(ids(reader, new ArrayList<>())).containsExactly(
+          "slot/100/_schema.public.a", "slot/100/0", "slot/100/1", "slot/200/0", "slot/300/0");
+    }
+  }
+
   @Test
   void rawReaderOfOneJournalKeepsTheDuplicates() {
     Path a = write("node-a", 1, new long[] {0, 300}, new long[] {240, 900});

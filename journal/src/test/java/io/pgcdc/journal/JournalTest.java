@@ -164,6 +164,25 @@ class JournalTest {
   }
 
   @Test
+  void seekReadsALogarithmicNumberOfEntriesNotTheQueue() {
+    SetTimeProvider clock = new SetTimeProvider(Instant.parse("2026-11-21T10:00:00Z"));
+    try (Journal journal = Journal.open(config(), clock, 0)) {
+      for (int cycle = 0; cycle < 4; cycle++) {
+        append(journal, cycle * 25_000L, cycle * 25_000L + 25_000);
+        clock.advanceMillis(Journal.ROLL_CYCLE.lengthInMillis());
+      }
+      try (QueueJournalReader reader = (QueueJournalReader) journal.reader()) {
+        assertThat(reader.seek(Entries.commitLsn(62_345))).isTrue();
+        JournalRecord r = new JournalRecord();
+        assertThat(reader.next(r)).isTrue();
+        assertThat(Entries.indexOf(r)).isEqualTo(62_345 / 3 * 3);
+        // 100,000 entries in 4 cycles: log2(4) + log2(25,000) ~ 17 probes, each one index look-up
+        assertThat(reader.probes()).isLessThanOrEqualTo(24);
+      }
+    }
+  }
+
+  @Test
   void reopensAfterCloseAndContinuesAppending() {
     try (Journal journal = Journal.open(config())) {
       append(journal, 0, 100);

@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
  * {@code --config FILE}, shared by every command that talks to a server ({@code @Mixin}), so
  * that {@code check}, {@code slot}, {@code replay}, {@code tail} and {@code status} reach exactly
  * the servers {@code run} uses: same file, same {@code PGCDC_*} and {@code PG*} overrides.
+ *
+ * <p>Filled by picocli on the main thread; {@link #load()} reads the file and environment each call.
  */
 public final class ConfigOption {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",

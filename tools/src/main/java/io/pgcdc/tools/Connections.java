@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Opens the connections the commands need and turns connect failures into a {@link UserException}
  * naming the server, the configuration key to look at, and never a password.
+ *
+ * <p>Stateless; callable from any thread. Each call opens a new connection the caller closes.
  */
 public final class Connections {
   static final int CONNECT_TIMEOUT_SECONDS = 5;

@@ -13,6 +13,8 @@ import picocli.CommandLine.ParseResult;
  * Turns every failure into what a user can act on: {@code pgcdc: <what is wrong>; <how to fix>}
  * on stderr, exit 2 for bad usage, 1 for everything else. Stack traces only with {@code --verbose}.
  * A {@link ConfigException} prints one line per problem so all of them are fixed in one go.
+ *
+ * <p>Stateless; picocli calls it on the thread that ran the command.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
 

@@ -1,5 +1,6 @@
 package io.pgcdc.tools;
 
+import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.config.ConfigException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.journal.JournalException;
@@ -7,7 +8,6 @@ import io.pgcdc.journal.JournalInfo;
 import io.pgcdc.journal.JournalSet;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,13 +39,9 @@ final class JournalOptions {
    */
   PgcdcConfig configuration() throws ConfigException {
     if (loaded == null) {
-      loaded = config.file() != null ? config.load() : PgcdcConfig.parse(NO_SOURCE_YAML, env());
+      loaded = config.file() != null ? config.load() : PgcdcConfig.parse(NO_SOURCE_YAML, System.getenv());
     }
     return loaded;
-  }
-
-  private static Map<String, String> env() {
-    return System.getenv();
   }
 
   List<Path> directories() throws ConfigException {
@@ -76,13 +72,13 @@ final class JournalOptions {
       throw new UserException("the journal is empty, nothing to read" + where);
     }
     if (!info.canReplayFrom(fromLsn)) {
-      throw new UserException("--from-lsn " + io.pgcdc.decoder.Lsn.format(fromLsn)
+      throw new UserException("--from-lsn " + Lsn.format(fromLsn)
           + " is outside the journal, which holds LSNs " + info.range() + where
           + "; pass an LSN in that range");
     }
     if (toLsn != null && Long.compareUnsigned(toLsn, fromLsn) < 0) {
-      throw new UserException("--to-lsn " + io.pgcdc.decoder.Lsn.format(toLsn) + " is before --from-lsn "
-          + io.pgcdc.decoder.Lsn.format(fromLsn) + "; the journal holds LSNs " + info.range() + where);
+      throw new UserException("--to-lsn " + Lsn.format(toLsn) + " is before --from-lsn "
+          + Lsn.format(fromLsn) + "; the journal holds LSNs " + info.range() + where);
     }
   }
 }

@@ -23,8 +23,11 @@ import picocli.CommandLine.Spec;
  * <p>Starts at the first transaction whose commit LSN is at or after {@code --from-lsn} (what
  * PostgreSQL itself does when streaming starts at an LSN), stops after the last entry whose
  * commit LSN is at or before {@code --to-lsn}. Journals of several nodes ({@code --journal A
- * --journal B}) are merged by LSN, each message-id once. Progress goes to stderr every
+ * --journal B}) are merged in commit order, each message-id once. Progress goes to stderr every
  * {@link #PROGRESS_MILLIS} ms, the summary at the end; stdout carries only messages.
+ *
+ * <p>Runs on the command's thread; publishing waits for confirms every
+ * {@link ReplayPublisher#BATCH} messages.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Re-publish journaled messages from an LSN, byte for byte, in the original order.")
@@ -32,7 +35,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
   static final long PROGRESS_MILLIS = 2_000;
 
-  /** Where replayed messages go. */
+  /** Where replayed messages go (lower case: these are the words typed on the command line). */
   enum Target { rabbitmq, stdout }
 
   @Spec
@@ -57,6 +60,9 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--exchange", paramLabel = "NAME",
       description = "Exchange to publish to (default: sink.rabbitmq.exchange of the configuration).")
   String exchange;
+
+  /** Milliseconds between progress lines (tests shorten it). */
+  long progressMillis = PROGRESS_MILLIS;
 
   @Override
   public Integer call() throws Exception {
@@ -98,7 +104,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
   private long replay(JournalSet set, JournalInfo info, PrintWriter err, Sink sink) throws IOException {
     long count = 0;
-    long nextProgress = System.currentTimeMillis() + PROGRESS_MILLIS;
+    long nextProgress = System.currentTimeMillis() + progressMillis;
     try (JournalReader reader = set.reader()) {
       reader.seek(fromLsn);
       JournalRecord r = new JournalRecord();
@@ -109,7 +115,7 @@ public final class ReplayCommand implements Callable<Integer> {
         sink.accept(r);
         count++;
         if (System.currentTimeMillis() >= nextProgress) {
-          nextProgress += PROGRESS_MILLIS;
+          nextProgress = System.currentTimeMillis() + progressMillis;
           err.println("replay: " + count + " messages, at commit LSN " + Lsn.format(r.commitLsn())
               + " of " + Lsn.format(toLsn != null ? toLsn : info.lastCommitLsn()));
           err.flush();

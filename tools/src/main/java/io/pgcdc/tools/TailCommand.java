@@ -10,6 +10,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.pgcdc.engine.config.ConfigException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.config.Units;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -79,7 +81,7 @@ public final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Duration limit = validate();
-    PgcdcConfig.RabbitMq sink = config.load().rabbitmq();
+    PgcdcConfig.RabbitMq sink = sinkConfig();
     String source = exchange == null ? sink.exchange() : exchange;
     try (Connection connection = Connections.rabbitmq(sink, "pgcdc-tail")) {
       Channel channel = connection.createChannel();
@@ -114,6 +116,18 @@ public final class TailCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--timeout=" + timeout + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The sink section of the configuration. tail never talks to PostgreSQL, so a configuration
+   * without any source (no {@code source.url}, no {@code PGHOST}...) is no error here: libpq's
+   * default host stands in for it.
+   */
+  private PgcdcConfig.RabbitMq sinkConfig() throws ConfigException {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("PGHOST", "localhost");
+    PgcdcConfig loaded = config.file() == null ? PgcdcConfig.fromEnvironment(env) : PgcdcConfig.load(config.file(), env);
+    return loaded.rabbitmq();
   }
 
   /** A passive declare on its own channel: a missing exchange closes the channel it was asked on. */

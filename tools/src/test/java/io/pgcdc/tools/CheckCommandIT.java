@@ -153,6 +153,26 @@ class CheckCommandIT {
   }
 
   @Test
+  void warnsAboutAPublicationThatSkipsDeletes() throws Exception {
+    String publication = "fcheck_pub_" + SUFFIX;
+    try (var c = pg.connect(db); var s = c.createStatement()) {
+      s.execute("CREATE PUBLICATION " + publication + " FOR TABLE public.orders WITH (publish = 'insert, update')");
+    }
+    try {
+      CommandRun run = pgcdc("check", "--config", config("  publication: " + publication + "\n").toString());
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.outLines()).contains("warn  publication " + publication + " does not publish delete, truncate: "
+          + "those changes never reach pgcdc; fix: ALTER PUBLICATION " + publication
+          + " SET (publish = 'insert, update, delete, truncate');");
+    } finally {
+      try (var c = pg.connect(db); var s = c.createStatement()) {
+        s.execute("DROP PUBLICATION " + publication);
+      }
+    }
+  }
+
+  @Test
   void failsForAMissingTable() throws Exception {
     CommandRun run = pgcdc("check", "--config", config("  tables: [public.orders, public.missing]\n").toString());
 

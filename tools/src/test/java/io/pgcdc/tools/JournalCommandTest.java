@@ -65,6 +65,21 @@ class JournalCommandTest {
   }
 
   @Test
+  void longReplaysReportProgressOnStderrOnly() throws Exception {
+    Path dir = JournalFixture.write(root.resolve("j"), 0, 20);
+    ReplayCommand replay = new ReplayCommand();
+    replay.progressMillis = 0;
+    CommandLine own = new CommandLine(replay);
+    own.setOut(new PrintWriter(out, true));
+    own.setErr(new PrintWriter(err, true));
+    int code = own.execute("--to", "stdout", "--journal", dir.toString(), "--from-lsn", Lsn.format(JournalFixture.lsn(0)));
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("replay: 1 messages, at commit LSN " + Lsn.format(JournalFixture.commitLsn(0))
+        + " of " + Lsn.format(JournalFixture.commitLsn(19)));
+    assertThat(lines()).hasSize(20);
+  }
+
+  @Test
   void replayStopsAfterTheToLsn() throws Exception {
     Path dir = JournalFixture.write(root.resolve("j"), 0, 100);
     int code = pgcdc("replay", "--to", "stdout", "--journal", dir.toString(),

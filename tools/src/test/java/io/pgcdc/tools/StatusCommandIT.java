@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgcdc.ha.ClusterConfig;
 import io.pgcdc.ha.ClusterNode;
+import io.pgcdc.ha.ClusterPaths;
 import io.pgcdc.ha.LeadershipListener;
 import io.pgcdc.ha.Member;
 import io.pgcdc.ha.RevokeReason;
 import io.pgcdc.ha.Role;
+import io.pgcdc.ha.ZooKeeperConnection;
 import io.pgcdc.testsupport.PostgresServer;
 import io.pgcdc.testsupport.TestServers;
 import java.nio.file.Files;
@@ -85,6 +87,18 @@ class StatusCommandIT {
           "  node-a     host=h1 metrics=127.0.0.1:9101  leader",
           "  node-b     host=h2 metrics=127.0.0.1:9102");
       assertThat(status.out()).contains("slot       " + SLOT + " active=false");
+    } finally {
+      removeZnodes(a, ClusterPaths.of(name).root());
+    }
+  }
+
+  /** The shared ZooKeeper keeps the persistent epoch znode after the nodes are gone. */
+  private static void removeZnodes(ClusterConfig config, String root) {
+    try (ZooKeeperConnection zk = ZooKeeperConnection.create(config, "cleanup")) {
+      zk.client().start();
+      zk.client().delete().deletingChildrenIfNeeded().forPath(root);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not remove " + root, e);
     }
   }
 

@@ -46,8 +46,9 @@ class TailCommandIT {
     rabbit = TestServers.rabbitmq().connect();
     channel = rabbit.createChannel();
     channel.exchangeDeclare(exchange, "topic", true);
-    config = Files.writeString(dir.resolve("pgcdc.yaml"), "source:\n  url: jdbc:postgresql://127.0.0.1:5432/unused\n"
-        + "sink:\n  rabbitmq:\n    uri: \"" + TestServers.rabbitmq().uri() + "\"\n    exchange: " + exchange + "\n");
+    // Only a sink: tail never talks to PostgreSQL, so it needs no source section.
+    config = Files.writeString(dir.resolve("pgcdc.yaml"),
+        "sink:\n  rabbitmq:\n    uri: \"" + TestServers.rabbitmq().uri() + "\"\n    exchange: " + exchange + "\n");
   }
 
   @AfterEach

@@ -17,6 +17,12 @@ import java.util.List;
  * that {@link TypeRegistry#knows} does not know (a type created while streaming); re-registering
  * a known type replaces it (e.g. after {@code ALTER TYPE ... ADD ATTRIBUTE}).
  *
+ * <p>A table's row type is left out until some column uses it (or an array of it); the reload
+ * on an unknown OID picks it up then. A Type message for a type already known means its
+ * definition may have changed (pgoutput re-sends Type with the Relation after DDL): reloading
+ * then too keeps composite attributes current; with stale attributes a composite value renders
+ * as its text (see {@link ValueRenderer}), never wrong JSON.
+ *
  * <p>The query works on PostgreSQL 10 and later. {@code oid >= 10000} includes the types
  * {@code initdb} creates outside {@code pg_catalog} (e.g. {@code information_schema}'s
  * domains), whose OIDs differ between installations.
@@ -25,8 +31,14 @@ import java.util.List;
  */
 public final class TypeCatalog {
 
-  /** Describes every type with OID {@code >= 10000}; columns in {@link #read}'s order. */
+  /**
+   * Describes every type with OID {@code >= 10000}, except the row types of tables, views and
+   * the like that no column uses (every table has one, so in a large database they would be
+   * most of the result for nothing); columns in {@link #read}'s order.
+   */
   public static final String QUERY = """
+      WITH used AS (
+        SELECT DISTINCT atttypid AS oid FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped)
       SELECT t.oid::int8 AS oid, n.nspname, t.typname, t.typtype, t.typcategory,
              CASE WHEN t.typlen = -1 THEN t.typelem ELSE 0 END::int8 AS element_oid,
              t.typbasetype::int8 AS base_oid, t.typdelim,
@@ -37,7 +49,10 @@ public final class TypeCatalog {
                    WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
                    ORDER BY a.attnum) AS attribute_types
       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      LEFT JOIN pg_class r ON r.oid = t.typrelid
       WHERE t.oid >= 10000 AND t.typtype IN ('b', 'c', 'd', 'e', 'r', 'm')
+        AND (t.typtype <> 'c' OR r.relkind = 'c'
+             OR t.oid IN (SELECT oid FROM used) OR t.typarray IN (SELECT oid FROM used))
       ORDER BY t.oid""";
 
   private TypeCatalog() {

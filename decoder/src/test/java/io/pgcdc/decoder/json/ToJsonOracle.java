@@ -71,11 +71,17 @@ abstract class ToJsonOracle {
       s.execute("CREATE TYPE empty_t AS ()");
       s.execute("CREATE TABLE row_t (id int4, label text)");
       s.execute("CREATE EXTENSION hstore");
-      try (ResultSet rows = s.executeQuery(TypeCatalog.QUERY)) {
-        types = new TypeRegistry();
-        types.registerAll(TypeCatalog.read(rows));
-        rendered = new Rendered(types);
-      }
+    }
+    types = new TypeRegistry();
+    loadCatalog();
+    rendered = new Rendered(types);
+  }
+
+  /** What the engine does at start and on an unknown type OID. */
+  private void loadCatalog() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rows = s.executeQuery(TypeCatalog.QUERY)) {
+      types.registerAll(TypeCatalog.read(rows));
     }
   }
 
@@ -100,9 +106,22 @@ abstract class ToJsonOracle {
     assertThat(types.type(typeOid("dropped_t")).attributes())
         .containsExactly(new PgType.Attribute("a", BuiltinTypes.INT4),
             new PgType.Attribute("c", BuiltinTypes.TEXT));
-    assertThat(types.type(typeOid("row_t")).isComposite()).isTrue();
     assertThat(types.type(typeOid("information_schema.cardinal_number")).baseOid())
         .isEqualTo(BuiltinTypes.INT4);
+  }
+
+  @Test
+  void leavesATableRowTypeOutUntilAColumnUsesIt() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE unused_row (a int4)");
+      loadCatalog();
+      assertThat(types.knows(typeOid("unused_row"))).isFalse();
+      assertThat(types.knows(typeOid("unused_row[]"))).isTrue();
+      s.execute("CREATE TABLE user_of_row (r unused_row[])");
+      loadCatalog();
+      assertThat(types.type(typeOid("unused_row")).attributes())
+          .containsExactly(new PgType.Attribute("a", BuiltinTypes.INT4));
+    }
   }
 
   @TestFactory
@@ -316,6 +335,9 @@ abstract class ToJsonOracle {
     String table = "t" + (++tables);
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE TABLE " + table + " (id int4 GENERATED ALWAYS AS IDENTITY, v " + type + ")");
+    }
+    if (!types.knows(typeOid(type))) {
+      loadCatalog(); // a table row type becomes known once a column uses it, as in the engine
     }
     try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
         + " (v) SELECT " + cast + " FROM unnest(?::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i")) {

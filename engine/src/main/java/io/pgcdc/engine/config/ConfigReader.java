@@ -2,13 +2,20 @@ package io.pgcdc.engine.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,8 +33,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigReader {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final YAMLFactory YAML =
+      YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /** A raw value and where it came from, for error messages. */
   private record Raw(String text, List<String> items, String origin) {}
@@ -150,8 +157,8 @@ final class ConfigReader {
       return;
     }
     JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
+    try (JsonParser parser = YAML.createParser(yaml)) {
+      root = parser.nextToken() == null ? null : readVerbatim(parser);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr();
@@ -159,6 +166,8 @@ final class ConfigReader {
           + " (fix the syntax; keys are snake_case, nested by section)");
       syntaxError = true;
       return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String cannot fail with I/O
     }
     if (root == null || root.isNull() || root.isMissingNode()) {
       return;
@@ -170,10 +179,35 @@ final class ConfigReader {
     walk(root, "");
   }
 
+  /**
+   * The YAML tree with every scalar kept as the text written: YAML 1.1 would read
+   * {@code password: 0123} as the octal number 83 and {@code exchange: on} as {@code true}.
+   */
+  private static JsonNode readVerbatim(JsonParser p) throws IOException {
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.START_OBJECT) {
+      ObjectNode object = JsonNodeFactory.instance.objectNode();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        object.set(name, readVerbatim(p));
+      }
+      return object;
+    }
+    if (token == JsonToken.START_ARRAY) {
+      ArrayNode array = JsonNodeFactory.instance.arrayNode();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        array.add(readVerbatim(p));
+      }
+      return array;
+    }
+    String text = p.getText();
+    // "key:" with nothing after it is YAML null: the default applies
+    return token == JsonToken.VALUE_NULL || text.isEmpty() ? NullNode.getInstance() : TextNode.valueOf(text);
+  }
+
   private void walk(JsonNode node, String prefix) {
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       JsonNode value = field.getValue();
       ConfigKey key = ConfigKey.byPath(path);

@@ -23,9 +23,4 @@ public record RoutingKeyTemplate(String template) {
   public String expand(String schema, String table, char op) {
     return template.replace("{schema}", schema).replace("{table}", table).replace("{op}", String.valueOf(op));
   }
-
-  /** True when the key differs per op, so it must be expanded per op rather than per relation. */
-  public boolean usesOp() {
-    return template.contains("{op}");
-  }
 }

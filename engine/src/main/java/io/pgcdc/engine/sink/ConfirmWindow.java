@@ -25,6 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code confirmed} again: the publish thread re-sends everything above it on a new channel.
  */
 final class ConfirmWindow {
+  private final int maxInFlight;
   private final int mask;
   private final long[] ringSeqOf;
   private final long[] sentNanos;
@@ -41,6 +42,7 @@ final class ConfirmWindow {
   private volatile boolean fatal;
 
   ConfirmWindow(int capacity, Sequence confirmed, PipelineControl control, Timer confirmLatency) {
+    this.maxInFlight = capacity;
     int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
     this.mask = size - 1;
     this.ringSeqOf = new long[size];
@@ -52,11 +54,6 @@ final class ConfirmWindow {
     this.handled = confirmed.get();
   }
 
-  /** Capacity rounded to the power of two the arrays use; at least {@code capacity}. */
-  int capacity() {
-    return mask + 1;
-  }
-
   /**
    * Reserves the next delivery tag for a message of ring event {@code ringSeq}, waiting while the
    * window is full. Call right before {@code basicPublish}.
@@ -64,7 +61,7 @@ final class ConfirmWindow {
    * @return false when the channel failed: do not publish
    * @throws PipelineControl.Halted when the pipeline halts while waiting
    */
-  boolean issue(long ringSeq, int maxInFlight) {
+  boolean issue(long ringSeq) {
     while (nextTag - lowestUnacked >= maxInFlight) {
       if (failure != null) {
         return false;

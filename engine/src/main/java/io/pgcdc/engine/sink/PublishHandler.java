@@ -131,7 +131,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
       if (i > 0 && out.op(i) != out.op(0)) {
         headers = headers(out, i);
       }
-      if (!window.issue(sequence, config.maxInFlight())) {
+      if (!window.issue(sequence)) {
         return healthy();
       }
       int length = out.length(i);

@@ -22,8 +22,12 @@ import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
  * <p>Threading: stateless apart from the immutable config; each call opens a new connection.
  */
 public final class ReplicationConnections {
-  /** pgoutput protocol version requested; v2 streaming of in-progress transactions is not used. */
-  public static final int PROTO_VERSION = 1;
+  /**
+   * pgoutput protocol v2 with {@code streaming 'on'} from PostgreSQL 14 (large in-progress
+   * transactions arrive in chunks and wait in the reader's spool, instead of being spilled by the
+   * server and sent only after commit); v1 before.
+   */
+  private static final int STREAMING_SINCE_MAJOR = 14;
   static final String SESSION_OPTIONS =
       "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3";
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
@@ -60,13 +64,18 @@ public final class ReplicationConnections {
    * {@code confirmed_flush_lsn}); automatic flush is off: only the confirm tracker moves it.
    */
   public PGReplicationStream stream(Connection replication) throws SQLException {
+    int major = replication.getMetaData().getDatabaseMajorVersion();
     ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class).getReplicationAPI()
         .replicationStream()
         .logical()
         .withSlotName(config.slot())
-        .withSlotOption("proto_version", PROTO_VERSION)
         .withSlotOption("publication_names", SourceSetup.ident(config.publication()));
-    if (replication.getMetaData().getDatabaseMajorVersion() >= MESSAGES_SINCE_MAJOR) {
+    if (major >= STREAMING_SINCE_MAJOR) {
+      builder = builder.withSlotOption("proto_version", 2).withSlotOption("streaming", "on");
+    } else {
+      builder = builder.withSlotOption("proto_version", 1);
+    }
+    if (major >= MESSAGES_SINCE_MAJOR) {
       builder = builder.withSlotOption("messages", true);
     }
     return builder

@@ -7,6 +7,7 @@ import io.pgcdc.engine.pipeline.ConfirmTracker;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   loop: readPending() -- null --&gt; release + status timer + park
  *                       -- msg  --&gt; wait for a free slot (release + status timer while waiting)
  *                                    copy bytes, publish sequence
+ *         protocol v2:  Stream Start .. changes .. Stop -&gt; StreamSpool (disk)
+ *                       Stream Commit -&gt; Begin + spooled changes + Commit into the ring; Abort -&gt; dropped
  *   connection lost: slot gone/invalidated? -&gt; stop with the SPEC §4 error
  *                    else reconnect with backoff; skip transactions already received
  *   stop: stop reading, drain the ring (status updates continue), final status update, close
@@ -52,6 +55,12 @@ public final class SlotReader implements Runnable {
   private static final String SLOT_IN_USE = "55006";
   private static final byte BEGIN = 'B';
   private static final byte COMMIT = 'C';
+  private static final byte STREAM_START = 'S';
+  private static final byte STREAM_STOP = 'E';
+  private static final byte STREAM_COMMIT = 'c';
+  private static final byte STREAM_ABORT = 'A';
+  /** Room for a synthesized Begin (21 bytes) or Commit (26 bytes). */
+  private static final int SYNTHETIC_BYTES = 32;
 
   private final ReplicationConnections connections;
   private final SourceSetup setup;
@@ -59,6 +68,10 @@ public final class SlotReader implements Runnable {
   private final ConfirmTracker tracker;
   private final PipelineControl control;
   private final long statusIntervalNanos;
+  private final StreamSpool spool;
+  private final byte[] synthetic = new byte[SYNTHETIC_BYTES];
+  private boolean inStream;
+  private long streamXid;
 
   private Connection connection;
   private PGReplicationStream stream;
@@ -71,8 +84,10 @@ public final class SlotReader implements Runnable {
   private volatile long serverLsn;
   private volatile boolean connected;
 
+  /** @param spoolDir where streamed in-progress transactions wait for their commit (protocol v2) */
   public SlotReader(ReplicationConnections connections, SourceSetup setup, RingBuffer<RingEvent> ring,
-      ConfirmTracker tracker, PipelineControl control) {
+      ConfirmTracker tracker, PipelineControl control, Path spoolDir) {
+    this.spool = new StreamSpool(spoolDir);
     this.connections = connections;
     this.setup = setup;
     this.ring = ring;
@@ -143,15 +158,17 @@ public final class SlotReader implements Runnable {
       }
     } catch (PipelineException e) {
       control.fail(e);
+    } catch (PipelineControl.Halted e) {
+      // Halted while waiting for ring capacity: nothing more to read or report.
     } catch (RuntimeException e) {
       control.fail(new PipelineException("slot reader failed: " + e, e));
     } finally {
       closeStream();
+      spool.close();
     }
   }
 
   private void readUntilStopped() throws SQLException {
-    long idleNanos = 0;
     while (control.reading()) {
       ByteBuffer message = stream.readPending();
       if (message == null) {
@@ -160,29 +177,89 @@ public final class SlotReader implements Runnable {
         LockSupport.parkNanos(IDLE_PARK_NANOS);
         continue;
       }
-      if (!accept(message)) {
-        continue;
-      }
-      long sequence = claim();
-      if (sequence < 0) {
-        return;
-      }
-      RingEvent event = ring.get(sequence);
       long start = stream.getLastReceiveLSN().asLong();
       if (start == 0) {
         // pgoutput sends Relation and Type messages with XLogData start 0: they belong where the
         // previous message was.
         start = receivedLsn;
       }
-      event.copyWal(start, message.array(), message.arrayOffset() + message.position(), message.remaining());
-      ring.publish(sequence);
-      receivedLsn = start;
-      if ((sequence & RELEASE_EVERY_MASK) == 0) {
-        // Release slots as the stages finish them rather than only when the ring is full.
-        tracker.release();
+      if (spooled(message, start) || !accept(message)) {
+        continue;
       }
-      maybeSendStatus();
+      publish(start, message.array(), message.arrayOffset() + message.position(), message.remaining());
     }
+  }
+
+  /** Copies one message into the next free ring slot (waiting for one if needed). */
+  private void publish(long start, byte[] src, int offset, int length) throws SQLException {
+    long sequence = claim();
+    ring.get(sequence).copyWal(start, src, offset, length);
+    ring.publish(sequence);
+    receivedLsn = start;
+    if ((sequence & RELEASE_EVERY_MASK) == 0) {
+      // Release slots as the stages finish them rather than only when the ring is full.
+      tracker.release();
+    }
+    maybeSendStatus();
+  }
+
+  /**
+   * Protocol v2: keeps streamed in-progress transactions out of the ring (spooled to disk) until
+   * their Stream Commit, then publishes them as one ordinary transaction. True when consumed.
+   */
+  private boolean spooled(ByteBuffer message, long start) throws SQLException {
+    int p = message.position();
+    switch (message.get(p)) {
+      case STREAM_START -> {
+        inStream = true;
+        streamXid = Integer.toUnsignedLong(message.getInt(p + 1));
+      }
+      case STREAM_STOP -> inStream = false;
+      case STREAM_ABORT -> spool.abort(Integer.toUnsignedLong(message.getInt(p + 1)),
+          Integer.toUnsignedLong(message.getInt(p + 5)));
+      case STREAM_COMMIT -> replayStreamed(message, p);
+      default -> {
+        if (!inStream) {
+          return false;
+        }
+        spool.append(streamXid, start, message);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Stream Commit (xid, flags, commit LSN, end LSN, commit time): publishes Begin, the spooled
+   * changes and Commit in protocol-v1 layout, so the stages see an ordinary transaction.
+   */
+  private void replayStreamed(ByteBuffer m, int p) throws SQLException {
+    long xid = Integer.toUnsignedLong(m.getInt(p + 1));
+    byte flags = m.get(p + 5);
+    long commitLsn = m.getLong(p + 6);
+    long endLsn = m.getLong(p + 14);
+    long commitTime = m.getLong(p + 22);
+    if (commitLsn < lastCommitEnd) {
+      spool.abort(xid, xid); // already received before a reconnect
+      return;
+    }
+    // Open before publishing anything: pgjdbc's last received LSN is already this transaction's
+    // end, and the tracker must not follow it while the transaction is still on its way to the ring.
+    transactionOpen = true;
+    ByteBuffer b = ByteBuffer.wrap(synthetic);
+    b.put(BEGIN).putLong(commitLsn).putLong(commitTime).putInt((int) xid);
+    publish(commitLsn, synthetic, 0, b.position());
+    try {
+      spool.commit(xid, (walStart, buffer, length) -> publish(walStart, buffer, 0, length));
+    } catch (SQLException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("replaying streamed transaction " + xid + " failed", e);
+    }
+    b.clear();
+    b.put(COMMIT).put(flags).putLong(commitLsn).putLong(endLsn).putLong(commitTime);
+    publish(endLsn, synthetic, 0, b.position());
+    transactionOpen = false;
+    lastCommitEnd = endLsn;
   }
 
   /**
@@ -210,12 +287,10 @@ public final class SlotReader implements Runnable {
     return !skippingTransaction;
   }
 
-  /** Waits for a free slot, feeding status updates meanwhile; -1 when the pipeline stops. */
+  /** Waits for a free slot, feeding status updates meanwhile; throws Halted when the pipeline halts. */
   private long claim() throws SQLException {
     while (!ring.hasAvailableCapacity(1)) {
-      if (!control.running()) {
-        return -1;
-      }
+      control.checkRunning();
       tracker.release();
       maybeSendStatus();
       LockSupport.parkNanos(FULL_PARK_NANOS);
@@ -265,10 +340,11 @@ public final class SlotReader implements Runnable {
     while (control.reading()) {
       try {
         setup.checkSlot(tracker.flushedLsn());
-        if (transactionOpen) {
-          // The server re-sends the open transaction from its Begin.
-          transactionOpen = false;
-        }
+        // The server re-sends the open transaction from its Begin and in-progress streamed
+        // transactions from their first change.
+        transactionOpen = false;
+        inStream = false;
+        spool.clear();
         openStream();
         LOG.info("replication stream resumed on slot {}", connections.config().slot());
         return;

@@ -7,7 +7,8 @@
  * <pre>
  *   start:  SQL connection: wal_level, REPLICATION, CREATE/ALTER PUBLICATION, slot create/check
  *   stream: replication connection (replication=database, simple query mode, TimeZone=UTC ...)
- *           START_REPLICATION SLOT s LOGICAL 0/0 (proto_version '1', publication_names 'p', messages 'true')
+ *           START_REPLICATION SLOT s LOGICAL 0/0 (proto_version '2', streaming 'on', publication_names 'p',
+ *                                                 messages 'true')      -- v1 before PostgreSQL 14
  *           CopyData XLogData ─&gt; ring slot      status update (flushed = tracker) every status_interval
  * </pre>
  *

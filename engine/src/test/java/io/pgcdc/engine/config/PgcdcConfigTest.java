@@ -237,6 +237,16 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void scalarsKeepTheTextAsWrittenNotYaml11Numbers() throws Exception {
+    PgcdcConfig c = PgcdcConfig.parse(MINIMAL + "  password: 0123\n  user: on\n  publication: no_pub\n"
+        + "sink:\n  rabbitmq:\n    exchange: 1e3\n", Map.of());
+
+    assertThat(c.source().password()).isEqualTo("0123");
+    assertThat(c.source().user()).isEqualTo("on");
+    assertThat(c.rabbitmq().exchange()).isEqualTo("1e3");
+  }
+
+  @Test
   void urlPasswordParameterIsMasked() throws Exception {
     PgcdcConfig c = PgcdcConfig.parse("source:\n  url: jdbc:postgresql://h/db?user=a&password=hunter2&ssl=true\n", Map.of());
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 class OpsServerTest {
   private static final Instant NOW = Instant.parse("2026-11-21T22:00:10Z");
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final FakeStatus status = new FakeStatus();
   private final PipelineMetrics metrics = PipelineMetrics.create();
   private OpsServer server;

@@ -17,8 +17,8 @@ class ConfirmWindowTest {
 
   @Test
   void confirmsAnEventOnlyWhenEveryMessageOfItIsAcked() {
-    window.issue(0, 4);
-    window.issue(0, 4);
+    window.issue(0);
+    window.issue(0);
     window.handled(0);
     window.ack(1, false);
     assertThat(confirmed.get()).isEqualTo(-1);
@@ -29,7 +29,7 @@ class ConfirmWindowTest {
   @Test
   void outOfOrderAcksAdvanceOnlyOverTheContiguousPrefix() {
     for (long event = 0; event < 3; event++) {
-      window.issue(event, 4);
+      window.issue(event);
       window.handled(event);
     }
     window.ack(3, false);
@@ -43,7 +43,7 @@ class ConfirmWindowTest {
   @Test
   void multipleAckConfirmsEverythingUpToTheTag() {
     for (long event = 0; event < 3; event++) {
-      window.issue(event, 4);
+      window.issue(event);
       window.handled(event);
     }
     window.ack(2, true);
@@ -54,7 +54,7 @@ class ConfirmWindowTest {
 
   @Test
   void eventsWithoutMessagesAreConfirmedOnceEverythingBeforeThemIs() {
-    window.issue(0, 4);
+    window.issue(0);
     window.handled(0);
     window.handled(1);
     window.handled(2);
@@ -67,21 +67,22 @@ class ConfirmWindowTest {
 
   @Test
   void afterAFailureNothingIsConfirmedAnyMore() {
-    window.issue(0, 4);
+    window.issue(0);
     window.handled(0);
     window.failed("message returned: unroutable", true);
     window.ack(1, false);
     assertThat(confirmed.get()).isEqualTo(-1);
     assertThat(window.fatal()).isTrue();
-    assertThat(window.issue(1, 4)).isFalse();
+    assertThat(window.issue(1)).isFalse();
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void aFullWindowWaitsAndGivesUpWhenThePipelineHalts() {
-    window.issue(0, 2);
-    window.issue(0, 2);
+    for (int i = 0; i < 4; i++) {
+      window.issue(0);
+    }
     control.halt();
-    assertThatThrownBy(() -> window.issue(0, 2)).isInstanceOf(PipelineControl.Halted.class);
+    assertThatThrownBy(() -> window.issue(0)).isInstanceOf(PipelineControl.Halted.class);
   }
 }

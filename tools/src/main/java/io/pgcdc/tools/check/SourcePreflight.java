@@ -35,6 +35,9 @@ public final class SourcePreflight {
   /** A matched table and whether its updates and deletes carry a key. */
   record TableInfo(String qualifiedName, char replicaIdentity, boolean hasPrimaryKey) {}
 
+  /** An existing publication: how many tables, who owns it, which operations it publishes. */
+  record PublicationInfo(int tables, String owner, boolean ownedByUser, String missingOperations) {}
+
   /** Every check, in the order an operator fixes them. */
   public List<CheckResult> run() throws SQLException {
     List<CheckResult> results = new ArrayList<>();
@@ -48,7 +51,7 @@ public final class SourcePreflight {
     results.add(slotVerdict(source.slot(), SlotState.read(db, source.slot()), source.create(), freeSlots,
         text("SELECT current_database()")));
     boolean mayCreate = superuser || bool("SELECT has_database_privilege(current_database(), 'CREATE')");
-    results.add(publicationVerdict(source.publication(), publicationTables(), source.create(), mayCreate,
+    results.add(publicationVerdict(source.publication(), publication(), source.create(), superuser, mayCreate,
         source.user(), text("SELECT current_database()")));
     results.addAll(tableVerdicts());
     return results;
@@ -116,10 +119,20 @@ public final class SourcePreflight {
     return ok(where);
   }
 
-  static CheckResult publicationVerdict(String name, Optional<Integer> tables, boolean create, boolean mayCreate,
-                                        String user, String database) {
-    if (tables.isPresent()) {
-      return ok("publication " + name + " exists (" + tables.get() + " tables; pgcdc aligns it with source.tables at start)");
+  static CheckResult publicationVerdict(String name, Optional<PublicationInfo> publication, boolean create,
+                                        boolean superuser, boolean mayCreate, String user, String database) {
+    if (publication.isPresent()) {
+      PublicationInfo p = publication.get();
+      if (!p.missingOperations().isEmpty()) {
+        return warn("publication " + name + " does not publish " + p.missingOperations() + ": those changes never reach pgcdc",
+            "ALTER PUBLICATION " + quoteIdent(name) + " SET (publish = 'insert, update, delete, truncate');");
+      }
+      if (create && !superuser && !p.ownedByUser()) {
+        return fail("publication " + name + " is owned by " + p.owner() + ": role " + user
+                + " cannot align it with source.tables at start",
+            "ALTER PUBLICATION " + quoteIdent(name) + " OWNER TO " + quoteIdent(user) + "; or set source.create: false");
+      }
+      return ok("publication " + name + " exists (" + p.tables() + " tables; pgcdc aligns it with source.tables at start)");
     }
     if (!create) {
       return fail("publication " + name + " does not exist and source.create is false",
@@ -186,13 +199,18 @@ public final class SourcePreflight {
     return tableVerdicts(source.tables(), matches, text("SELECT current_database()"));
   }
 
-  private Optional<Integer> publicationTables() throws SQLException {
-    String sql = "SELECT (SELECT count(*)::int FROM pg_publication_tables t WHERE t.pubname = p.pubname)"
+  private Optional<PublicationInfo> publication() throws SQLException {
+    String sql = "SELECT (SELECT count(*)::int FROM pg_publication_tables t WHERE t.pubname = p.pubname),"
+        + " pg_get_userbyid(p.pubowner), p.pubowner = (SELECT oid FROM pg_roles WHERE rolname = current_user),"
+        + " concat_ws(', ', CASE WHEN NOT p.pubinsert THEN 'insert' END, CASE WHEN NOT p.pubupdate THEN 'update' END,"
+        + " CASE WHEN NOT p.pubdelete THEN 'delete' END, CASE WHEN NOT p.pubtruncate THEN 'truncate' END)"
         + " FROM pg_publication p WHERE p.pubname = ?";
     try (PreparedStatement st = db.prepareStatement(sql)) {
       st.setString(1, source.publication());
       try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+        return rs.next()
+            ? Optional.of(new PublicationInfo(rs.getInt(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)))
+            : Optional.empty();
       }
     }
   }

@@ -94,13 +94,31 @@ class SourcePreflightTest {
   }
 
   @Test
-  void publicationVerdicts() {
-    assertThat(SourcePreflight.publicationVerdict("p", Optional.of(2), true, false, "u", "d").status()).isEqualTo(Status.OK);
-    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), true, true, "u", "d").status()).isEqualTo(Status.OK);
-    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), true, false, "u", "d").fix())
+  void absentPublicationNeedsCreateAndThePrivilege() {
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), true, false, true, "u", "d").status())
+        .isEqualTo(Status.OK);
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), true, false, false, "u", "d").fix())
         .isEqualTo("GRANT CREATE ON DATABASE d TO u; (and own the tables)");
-    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), false, true, "u", "d").status())
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.empty(), false, false, true, "u", "d").status())
         .isEqualTo(Status.FAIL);
+  }
+
+  @Test
+  void existingPublicationMustBeAlterableAndPublishEverything() {
+    SourcePreflight.PublicationInfo mine = new SourcePreflight.PublicationInfo(2, "u", true, "");
+    SourcePreflight.PublicationInfo theirs = new SourcePreflight.PublicationInfo(2, "admin", false, "");
+    SourcePreflight.PublicationInfo insertsOnly = new SourcePreflight.PublicationInfo(2, "u", true, "update, delete, truncate");
+
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.of(mine), true, false, false, "u", "d").status())
+        .isEqualTo(Status.OK);
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.of(theirs), true, false, false, "u", "d").line())
+        .isEqualTo("FAIL  publication p is owned by admin: role u cannot align it with source.tables at start; "
+            + "fix: ALTER PUBLICATION p OWNER TO u; or set source.create: false");
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.of(theirs), true, true, false, "u", "d").status())
+        .isEqualTo(Status.OK);
+    assertThat(SourcePreflight.publicationVerdict("p", Optional.of(insertsOnly), true, false, false, "u", "d").line())
+        .isEqualTo("warn  publication p does not publish update, delete, truncate: those changes never reach pgcdc; "
+            + "fix: ALTER PUBLICATION p SET (publish = 'insert, update, delete, truncate');");
   }
 
   @Test

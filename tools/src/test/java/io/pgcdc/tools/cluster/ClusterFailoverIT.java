@@ -50,6 +50,7 @@ class ClusterFailoverIT {
   private final List<PgcdcNode> nodes = new ArrayList<>();
   private ZooKeeperConnection observer;
   private ClusterView view;
+  private String clusterRoot;
 
   @BeforeEach
   void createBed() throws Exception {
@@ -62,8 +63,18 @@ class ClusterFailoverIT {
       bed.close();
     } finally {
       if (observer != null) {
+        removeClusterZnodes();
         observer.close();
       }
+    }
+  }
+
+  /** The shared ZooKeeper keeps persistent znodes (the epoch) after the nodes are gone. */
+  private void removeClusterZnodes() {
+    try {
+      observer.client().delete().deletingChildrenIfNeeded().forPath(clusterRoot);
+    } catch (Exception e) {
+      LOG.warn("could not remove {}: {}", clusterRoot, e.toString());
     }
   }
 
@@ -74,6 +85,7 @@ class ClusterFailoverIT {
         new ClusterConfig(name, zookeeper, SESSION_TIMEOUT, Duration.ofSeconds(2), "observer"), "observer");
     observer.client().start();
     view = new ClusterView(observer.client(), ClusterPaths.of(name));
+    clusterRoot = ClusterPaths.of(name).root();
     for (String id : List.of("n1", "n2", "n3")) {
       NodeConfig config = bed.config(id)
           .withCluster(new NodeConfig.Cluster(name, zookeeper, id, SESSION_TIMEOUT), bed.journalDir(id));

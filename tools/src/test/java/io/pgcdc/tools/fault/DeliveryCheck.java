@@ -115,6 +115,21 @@ public final class DeliveryCheck {
   }
 
   /**
+   * How many of {@code committed} (a prefix, in commit order) certainly lie below
+   * {@code flushedLsn}: how far the slot had moved, in rows.
+   */
+  public static int rowsBelow(long flushedLsn, List<CommittedRow> committed) {
+    int below = 0;
+    for (int i = 1; i < committed.size(); i++) {
+      long next = committed.get(i).insertLsn();
+      if (next != 0 && Long.compareUnsigned(next, flushedLsn) <= 0) {
+        below = i; // rows 0..i-1 committed before row i's insert position
+      }
+    }
+    return below;
+  }
+
+  /**
    * Zombie-leader check for cluster tests: among first deliveries (re-deliveries by our own
    * consumer excluded), an epoch never follows a higher one.
    */

@@ -152,6 +152,17 @@ class DeliveryCheckTest {
   }
 
   @Test
+  void rowsBelowCountsTheRowsCommittedBeforeTheFlushedLsn() {
+    List<CommittedRow> committed = List.of(
+        new CommittedRow(1, 0, 0, 0x100), new CommittedRow(2, 0, 1, 0x200), new CommittedRow(3, 0, 2, 0x300));
+
+    assertThat(DeliveryCheck.rowsBelow(0x50, committed)).isZero();
+    assertThat(DeliveryCheck.rowsBelow(0x200, committed)).isEqualTo(1);
+    assertThat(DeliveryCheck.rowsBelow(0x2FF, committed)).isEqualTo(1);
+    assertThat(DeliveryCheck.rowsBelow(0x300, committed)).isEqualTo(2);
+  }
+
+  @Test
   void epochsMayRiseButNeverFall() {
     deliveries.add(new Delivery(0, "s1/0/1/0", "public.fault_rows", 0, 0, 1, 0, false));
     deliveries.add(new Delivery(1, "s1/0/2/0", "public.fault_rows", 0, 1, 2, 0, false));

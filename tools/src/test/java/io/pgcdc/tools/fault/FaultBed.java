@@ -9,14 +9,19 @@ import io.pgcdc.decoder.Lsn;
 import io.pgcdc.testsupport.PostgresServer;
 import io.pgcdc.testsupport.RabbitServer;
 import io.pgcdc.testsupport.TestServers;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +37,11 @@ import org.slf4j.LoggerFactory;
  *     database  faultkill_1a2b3c4d5e      table fault_rows
  *     slot      &lt;database&gt;_slot          publication &lt;database&gt;_pub
  *     exchange  &lt;database&gt;               queue &lt;database&gt;.q  (durable, bound with #)
- *     files     target/fault/&lt;database&gt;/{&lt;node&gt;.yaml, &lt;node&gt;.log, &lt;node&gt;-journal/}
+ *     files     target/fault/&lt;database&gt;/{pgcdc.jar, &lt;node&gt;.yaml, &lt;node&gt;.log, &lt;node&gt;-journal/}
  * </pre>
  *
- * <p>{@link #close()} kills every node, stops every writer, deletes queue and exchange and drops
- * the database (which drops its slot). Threading: one test thread.
+ * <p>{@link #close()} kills every node, stops every writer, deletes queue and exchange, drops
+ * the database (which drops its slot), the journals and the jar copy. Threading: one test thread.
  */
 public final class FaultBed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultBed.class);
@@ -50,6 +55,8 @@ public final class FaultBed implements AutoCloseable {
   private final ChangeRecorder recorder;
   private final List<PgcdcNode> nodes = new ArrayList<>();
   private final List<RowWriter> writers = new ArrayList<>();
+  /** This bed's copy of the built jar, made at the first {@link #node}. */
+  private Path jar;
 
   private FaultBed(PostgresServer postgres, RabbitServer rabbit, String database, Path dir, ChangeRecorder recorder) {
     this.postgres = postgres;
@@ -118,8 +125,11 @@ public final class FaultBed implements AutoCloseable {
 
   /** A node with {@code config} (not started), e.g. {@code config(name).withCluster(...)}. */
   public PgcdcNode node(String name, NodeConfig config) throws Exception {
+    if (jar == null) {
+      jar = PgcdcNode.copyBuiltJar(dir.resolve("pgcdc.jar"));
+    }
     PgcdcNode node = new PgcdcNode(name, config.writeTo(dir.resolve(name + ".yaml")), dir.resolve(name + ".log"),
-        postgres.password());
+        postgres.password(), jar, PgcdcNode.builtJvmOptions());
     nodes.add(node);
     return node;
   }
@@ -214,12 +224,18 @@ public final class FaultBed implements AutoCloseable {
   public List<String> checkFlushCoverage(RowWriter writer) throws SQLException {
     long flushed = confirmedFlushLsn();
     awaitDrained();
-    List<String> problems = DeliveryCheck.flushCoverage(flushed, writer.committedRows(), recorder.receivedRows());
-    LOG.info("{}: confirmed_flush_lsn {} covered by the queue: {}", database, Lsn.format(flushed), problems.isEmpty());
+    List<CommittedRow> committed = writer.committedRows();
+    Set<Long> received = recorder.receivedRows();
+    List<String> problems = DeliveryCheck.flushCoverage(flushed, committed, received);
+    LOG.info("{}: confirmed_flush_lsn {} (the first {} rows) covered by the queue ({} distinct rows): {}", database,
+        Lsn.format(flushed), DeliveryCheck.rowsBelow(flushed, committed), received.size(), problems.isEmpty());
     return problems;
   }
 
-  /** Kills nodes, stops writers, removes queue, exchange, database and slot. Keeps the files for diagnosis. */
+  /**
+   * Kills nodes, stops writers, removes queue, exchange, database and slot, and deletes the
+   * journals and the jar copy. Configs and logs stay under {@code target/fault/} for diagnosis.
+   */
   @Override
   public void close() throws Exception {
     for (PgcdcNode node : nodes) {
@@ -234,6 +250,23 @@ public final class FaultBed implements AutoCloseable {
       channel.exchangeDelete(exchange());
     } finally {
       postgres.dropDatabase(database);
+      deleteJournals();
+      if (jar != null) {
+        Files.deleteIfExists(jar);
+      }
+    }
+  }
+
+  private void deleteJournals() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      List<Path> journalFiles = files.filter(f -> dir.relativize(f).getName(0).toString().endsWith("-journal"))
+          .sorted(Comparator.reverseOrder()).toList();
+      for (Path f : journalFiles) {
+        Files.delete(f);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,15 +27,15 @@ import java.util.regex.Pattern;
  * kill with SIGKILL, stop, freeze and restart.
  *
  * <pre>
- *   java $(cat target/jvm.options) -Xmx512m -jar target/pgcdc.jar run --config &lt;dir&gt;/&lt;name&gt;.yaml
+ *   java $(cat target/jvm.options) -Xmx512m -jar &lt;dir&gt;/pgcdc.jar run --config &lt;dir&gt;/&lt;name&gt;.yaml
  *        stdout+stderr appended to &lt;dir&gt;/&lt;name&gt;.log (one "=== start #n ===" marker per start)
  * </pre>
  *
  * <p>The child inherits no {@code PGCDC_*} or {@code PG*} variables, so the YAML alone decides
  * what it connects to. Its ops port (config {@code metrics.listen: 127.0.0.1:0}) is read from the
- * ops server's start line in the log. Jar and options default to {@code target/} of the tools
- * module (failsafe's working directory) and can be moved with {@code -Dpgcdc.jar} and
- * {@code -Dpgcdc.jvm.options}.
+ * ops server's start line in the log. The jar is a private copy of {@code target/pgcdc.jar} of
+ * the tools module (failsafe's working directory; {@code -Dpgcdc.jar} moves it), so a rebuild in
+ * the same tree cannot swap it under a running test; the flags come from {@code target/jvm.options}.
  *
  * <p>Threading: not thread-safe; one test thread drives a node.
  */
@@ -47,7 +48,10 @@ public final class PgcdcNode implements AutoCloseable {
   private final Path config;
   private final Path log;
   private final String password;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Path jar;
+  private final Path jvmOptions;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
   private long logOffset;
   private int starts;
@@ -57,15 +61,45 @@ public final class PgcdcNode implements AutoCloseable {
    * @param config the YAML file written from a {@link NodeConfig}
    * @param log where the child's output goes (appended)
    * @param password PostgreSQL password handed over as {@code PGPASSWORD} ("" = none)
+   * @param jar the shaded pgcdc jar (a private copy: see {@link #copyBuiltJar(Path)})
+   * @param jvmOptions the {@code jvm.options} file of the build
    */
-  public PgcdcNode(String name, Path config, Path log, String password) {
+  public PgcdcNode(String name, Path config, Path log, String password, Path jar, Path jvmOptions) {
     this.name = name;
     this.config = config;
     this.log = log;
     this.password = password;
+    this.jar = jar;
+    this.jvmOptions = jvmOptions;
   }
 
-  /** Starts the child JVM; returns at once (see {@link #awaitOpsPort()}). */
+  /**
+   * Copies the built jar ({@code -Dpgcdc.jar}, default {@code target/pgcdc.jar}) to
+   * {@code target}: other builds in the same tree may replace or delete the original while a
+   * test's nodes restart.
+   */
+  public static Path copyBuiltJar(Path target) throws IOException {
+    Path built = Path.of(System.getProperty("pgcdc.jar", "target/pgcdc.jar"));
+    requireFile(built);
+    Files.createDirectories(target.getParent());
+    return Files.copy(built, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The build's {@code jvm.options} ({@code -Dpgcdc.jvm.options}, default {@code target/jvm.options}). */
+  public static Path builtJvmOptions() {
+    Path options = Path.of(System.getProperty("pgcdc.jvm.options", "target/jvm.options"));
+    requireFile(options);
+    return options;
+  }
+
+  private static void requireFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(file.toAbsolutePath()
+          + " is missing: run 'mvn -pl tools package' (failsafe runs after package) or set -Dpgcdc.jar/-Dpgcdc.jvm.options");
+    }
+  }
+
+  /** Starts the child JVM; returns at once (its ops port appears later, see {@link #opsPort()}). */
   public PgcdcNode start() throws IOException {
     if (isRunning()) {
       throw new IllegalStateException(name + " is already running as pid " + process.pid());
@@ -77,7 +111,7 @@ public final class PgcdcNode implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("PGCDC_") || k.startsWith("PG"));
+    builder.environment().keySet().removeIf(k -> k.startsWith("PG")); // PGCDC_* and libpq's PG*
     if (!password.isEmpty()) {
       builder.environment().put("PGPASSWORD", password);
     }
@@ -144,16 +178,31 @@ public final class PgcdcNode implements AutoCloseable {
    * is not answering yet.
    */
   public Optional<JsonNode> health() {
+    return get("/health").flatMap(body -> {
+      try {
+        return Optional.of(JSON.readTree(body));
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** {@code GET /metrics} of the current run (Prometheus text), or empty when the node is not answering. */
+  public Optional<String> metrics() {
+    return get("/metrics");
+  }
+
+  private Optional<String> get(String path) {
     Optional<Integer> port = opsPort();
     if (port.isEmpty() || !isRunning()) {
       return Optional.empty();
     }
     try {
       HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + "/health"))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + path))
               .timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString());
-      return Optional.of(JSON.readTree(response.body()));
+      return Optional.of(response.body());
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -208,15 +257,9 @@ public final class PgcdcNode implements AutoCloseable {
   }
 
   private List<String> command() throws IOException {
-    Path jar = Path.of(System.getProperty("pgcdc.jar", "target/pgcdc.jar"));
-    Path options = Path.of(System.getProperty("pgcdc.jvm.options", "target/jvm.options"));
-    if (!Files.isRegularFile(jar) || !Files.isRegularFile(options)) {
-      throw new IllegalStateException(jar.toAbsolutePath() + " or " + options.toAbsolutePath()
-          + " is missing: run 'mvn -pl tools package' (failsafe runs after package) or set -Dpgcdc.jar");
-    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String line : Files.readAllLines(options, StandardCharsets.UTF_8)) {
+    for (String line : Files.readAllLines(jvmOptions, StandardCharsets.UTF_8)) {
       String trimmed = line.strip();
       if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
         command.addAll(Arrays.asList(trimmed.split("\\s+")));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The walsender serving pgcdc's slot is killed with {@code pg_terminate_backend} mid-stream,
  * twice: the same pgcdc process reconnects (a new walsender appears) and resumes from the slot,
- * losing nothing; its {@code /health} says so afterwards.
+ * losing nothing; its {@code /health} and {@code /metrics} answer afterwards.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WalsenderTerminateIT {
@@ -65,5 +65,7 @@ class WalsenderTerminateIT {
     assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("ok");
     assertThat(health.path("role").asText()).isEqualTo("standalone");
     assertThat(health.path("flushed_lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+    assertThat(node.metrics().orElseThrow()).containsPattern("(?m)^pgcdc_events_total [0-9.E]+$")
+        .contains("pgcdc_role_standalone 1.0");
   }
 }

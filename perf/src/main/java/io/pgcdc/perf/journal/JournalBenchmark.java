@@ -1,4 +1,4 @@
-package io.pgcdc.perf;
+package io.pgcdc.perf.journal;
 
 import io.pgcdc.journal.Journal;
 import io.pgcdc.journal.JournalAppender;
@@ -35,6 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run with the Chronicle JVM flags (JMH forks inherit them):
  * {@code java $(cat tools/target/jvm.options) -jar perf/target/benchmarks.jar JournalBenchmark -prof gc}
+ *
+ * <p>{@link #main} is a cross-check for a loaded machine: entries per CPU-second of the one
+ * appending/reading thread (user + system time, so page faults of the mapped file count), and
+ * bytes allocated per entry from the thread's allocation counter.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -116,6 +120,49 @@ public class JournalBenchmark {
       s.reader.next(s.record);
     }
     return s.record.lsn();
+  }
+
+  /**
+   * {@code java $(cat tools/target/jvm.options) -cp perf/target/benchmarks.jar
+   * io.pgcdc.perf.journal.JournalBenchmark [bodySize=200] [rounds=4] [entries=1000000]}
+   */
+  public static void main(String[] args) throws IOException {
+    int bodySize = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    int entries = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    JournalBenchmark benchmark = new JournalBenchmark();
+    for (int round = 1; round <= rounds; round++) {
+      Append append = new Append();
+      append.bodySize = bodySize;
+      append.open();
+      long cpu = threads.getCurrentThreadCpuTime();
+      long allocated = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < entries; i++) {
+        benchmark.append(append);
+      }
+      report("append", round, bodySize, entries, threads, cpu, allocated);
+      JournalReader reader = append.journal.reader();
+      JournalRecord record = new JournalRecord();
+      cpu = threads.getCurrentThreadCpuTime();
+      allocated = threads.getCurrentThreadAllocatedBytes();
+      int read = 0;
+      while (reader.next(record)) {
+        read++;
+      }
+      report("read", round, bodySize, read, threads, cpu, allocated);
+      reader.close();
+      append.close();
+    }
+  }
+
+  private static void report(String what, int round, int bodySize, long n,
+                             com.sun.management.ThreadMXBean threads, long cpuBefore, long allocatedBefore) {
+    double seconds = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e9;
+    double bytesPerOp = (threads.getCurrentThreadAllocatedBytes() - allocatedBefore) / (double) n;
+    System.out.printf("%-6s body=%4d B round %d: %,d entries, %,.0f per CPU-second, %.3f B/op%n",
+        what, bodySize, round, n, n / seconds, bytesPerOp);
   }
 
   static JournalRecord fill(JournalRecord r, int bodySize) {

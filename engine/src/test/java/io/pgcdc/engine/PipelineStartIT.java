@@ -1,0 +1,51 @@
+package io.pgcdc.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgcdc.engine.config.PgcdcConfig;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A start that cannot succeed fails with one line saying what to fix and leaves nothing running. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PipelineStartIT {
+
+  @Test
+  void unreachableBrokerFailsTheStartWithOneLineAndHidesThePassword() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_nobroker")) {
+      PgcdcConfig config = PgcdcConfig.parse(
+          f.yaml("", "").replace(f.rabbit.uri(), "amqp://guest:secret@127.0.0.1:1"), Map.of());
+      assertThatThrownBy(() -> Pipeline.start(config, f.metrics, Term.standalone()))
+          .isInstanceOf(PipelineException.class)
+          .hasMessageStartingWith("cannot use RabbitMQ at amqp://guest:***@127.0.0.1:1")
+          .hasMessageContaining("check sink.rabbitmq.uri")
+          .hasMessageNotContaining("secret")
+          .hasMessageNotContaining("\n");
+      assertThat(pgcdcThreads()).isEmpty();
+    }
+  }
+
+  @Test
+  void missingSlotWithCreateOffFailsTheStartSayingHowToCreateIt() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_noslot")) {
+      f.sql("CREATE PUBLICATION " + f.slot + "_pub");
+      PgcdcConfig config = f.config("  create: false\n", "");
+      assertThatThrownBy(() -> Pipeline.start(config, f.metrics, Term.standalone()))
+          .isInstanceOf(PipelineException.class)
+          .hasMessage("replication slot '" + f.slot + "' does not exist: create it with 'pgcdc slot create'"
+              + " or set source.create=true");
+      assertThat(f.queryText("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'"))
+          .isEqualTo("0");
+    }
+  }
+
+  private static java.util.List<String> pgcdcThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("pgcdc-"))
+        .toList();
+  }
+}

@@ -1,0 +1,149 @@
+package io.pgcdc.perf.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgcdc.decoder.Lsn;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The run's figures as the printed table and as JSON. {@code pgcdc} is compared with the WAL
+ * sender ({@code walSender}, phase a) and the broker ({@code broker}, phase b); SPEC §10 asks for
+ * >= 0.80 and >= 0.90 of them. Immutable; any field but {@code backlog} may be null when its
+ * phase was skipped or failed.
+ */
+record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, PhaseResult walSender,
+                   PhaseResult broker, PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, List<String> problems) {
+
+  static final double WAL_SENDER_TARGET = 0.80;
+  static final double BROKER_TARGET = 0.90;
+  static final double P99_TARGET_MILLIS = 50;
+  static final long HEAP_TARGET_MB = 512;
+
+  double ratioToWalSender() {
+    return pgcdc == null ? Double.NaN : pgcdc.ratioTo(walSender);
+  }
+
+  double ratioToBroker() {
+    return pgcdc == null ? Double.NaN : pgcdc.ratioTo(broker);
+  }
+
+  String table() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "machine: %s%n", machine));
+    out.append(String.format(Locale.ROOT, "backlog: %,d rows in %,d-row txns + %,d single-row txns, %,d WAL bytes"
+            + " (%s..%s), written in %.1f s; to_json(row) %.0f B%n", backlog.batchedRows(), backlog.txnSize(),
+        backlog.singleRows(), backlog.walBytes(), Lsn.format(backlog.startLsn()), Lsn.format(backlog.endLsn()),
+        backlog.writeSeconds(), backlog.rowJsonBytes()));
+    out.append(String.format(Locale.ROOT, "%n%-34s %12s %9s %-5s %9s  %s%n", "backlog consumer", "events/s", "MB/s",
+        "of", "seconds", "limited by"));
+    for (PhaseResult p : phases) {
+      out.append(String.format(Locale.ROOT, "%-34s %,12.0f %9.2f %-5s %9.2f  %s%n", p.name(), p.eventsPerSecond(),
+          p.megabytesPerSecond(), p.bytesKind(), p.seconds(), p.limits()));
+      for (PhaseResult.PartRate part : p.parts()) {
+        out.append(String.format(Locale.ROOT, "  %-32s %,12.0f %9s %-5s %9.2f%n", part.part(), part.eventsPerSecond(),
+            "", "", part.seconds()));
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%npgcdc / pg_recvlogical = %s (target >= %.2f)%n",
+        ratio(ratioToWalSender()), WAL_SENDER_TARGET));
+    out.append(String.format(Locale.ROOT, "pgcdc / raw RabbitMQ   = %s (target >= %.2f)%n",
+        ratio(ratioToBroker()), BROKER_TARGET));
+    if (pgcdcRun != null) {
+      PgcdcRun.Result r = pgcdcRun;
+      out.append(String.format(Locale.ROOT, "pgcdc: JVM start to streaming %.1f s; queue full after %.2f s;"
+          + " slot flushed to end LSN after %.2f s; mean body %.0f B%n", r.startupSeconds(), r.queueFullSeconds(),
+          r.flushedSeconds(), r.meanBodyBytes()));
+      out.append(String.format(Locale.ROOT, "pgcdc: peak heap %s (-Xmx512m, target <= %d MB), peak RSS %s%n",
+          r.peakHeapMb() < 0 ? "n/a (no GC ran)" : r.peakHeapMb() + " MB", HEAP_TARGET_MB,
+          r.vmHwmKb() < 0 ? "n/a" : (r.vmHwmKb() / 1024) + " MB"));
+      if (r.live() != null) {
+        LatencyProbe.Result l = r.live();
+        LatencyStats s = l.stats();
+        out.append(String.format(Locale.ROOT, "%nlive: %,d txn/s offered, %,.0f achieved, %,d committed, %,d delivered%n",
+            l.targetRate(), l.achievedRate(), l.committed(), l.delivered()));
+        out.append(String.format(Locale.ROOT, "commit -> consumer delivery (commit_ts in body vs arrival):"
+            + " p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms  (p99 target <= %.0f ms)%n",
+            s.p50Millis(), s.p99Millis(), s.p999Millis(), s.maxMillis(), P99_TARGET_MILLIS));
+      }
+      out.append(String.format(Locale.ROOT, "pgcdc publish -> basic.ack (its own timer, whole run): p50 %s  p99 %s%n",
+          millis(r.confirmP50Seconds()), millis(r.confirmP99Seconds())));
+    }
+    for (String problem : problems) {
+      out.append("PROBLEM: ").append(problem).append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  String json() {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("machine", machine);
+    ObjectNode b = root.putObject("backlog");
+    b.put("batched_rows", backlog.batchedRows()).put("txn_size", backlog.txnSize())
+        .put("single_rows", backlog.singleRows()).put("events", backlog.events())
+        .put("start_lsn", Lsn.format(backlog.startLsn())).put("boundary_lsn", Lsn.format(backlog.boundaryLsn()))
+        .put("end_lsn", Lsn.format(backlog.endLsn())).put("wal_bytes", backlog.walBytes())
+        .put("write_seconds", backlog.writeSeconds()).put("row_json_bytes", backlog.rowJsonBytes());
+    ArrayNode phaseArray = root.putArray("phases");
+    for (PhaseResult p : phases) {
+      ObjectNode n = phaseArray.addObject();
+      n.put("name", p.name()).put("limited_by", p.limits()).put("events", p.events()).put("seconds", p.seconds())
+          .put("events_per_second", p.eventsPerSecond()).put("bytes", p.bytes()).put("bytes_kind", p.bytesKind())
+          .put("mb_per_second", p.megabytesPerSecond());
+      ArrayNode parts = n.putArray("parts");
+      for (PhaseResult.PartRate part : p.parts()) {
+        parts.addObject().put("part", part.part()).put("events", part.events()).put("seconds", part.seconds())
+            .put("events_per_second", part.eventsPerSecond());
+      }
+      series(n.putArray("events_per_second_over_time"), p.throughput());
+    }
+    root.put("ratio_pgcdc_to_pg_recvlogical", ratioToWalSender());
+    root.put("ratio_pgcdc_to_raw_rabbitmq", ratioToBroker());
+    if (pgcdcRun != null) {
+      ObjectNode r = root.putObject("pgcdc");
+      r.put("startup_seconds", pgcdcRun.startupSeconds()).put("queue_full_seconds", pgcdcRun.queueFullSeconds())
+          .put("flushed_seconds", pgcdcRun.flushedSeconds()).put("mean_body_bytes", pgcdcRun.meanBodyBytes())
+          .put("peak_heap_mb", pgcdcRun.peakHeapMb()).put("peak_rss_kb", pgcdcRun.vmHwmKb());
+      pgcdcRun.confirmP50Seconds().ifPresent(v -> r.put("publish_confirm_p50_seconds", v));
+      pgcdcRun.confirmP99Seconds().ifPresent(v -> r.put("publish_confirm_p99_seconds", v));
+      if (pgcdcRun.live() != null) {
+        LatencyProbe.Result l = pgcdcRun.live();
+        ObjectNode live = root.putObject("live");
+        live.put("measured", "commit_ts in message body -> arrival at a consumer (same clock)")
+            .put("target_rate", l.targetRate()).put("achieved_rate", l.achievedRate())
+            .put("committed", l.committed()).put("delivered", l.delivered())
+            .put("p50_ms", l.stats().p50Millis()).put("p99_ms", l.stats().p99Millis())
+            .put("p999_ms", l.stats().p999Millis()).put("max_ms", l.stats().maxMillis())
+            .put("mean_ms", l.stats().meanMillis());
+        ObjectNode over = live.putObject("per_second_ms");
+        for (Series s : l.overTime()) {
+          series(over.putArray(s.name()), s);
+        }
+      }
+    }
+    ArrayNode problemArray = root.putArray("problems");
+    problems.forEach(problemArray::add);
+    try {
+      return mapper.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the report as JSON", e);
+    }
+  }
+
+  private static void series(ArrayNode array, Series s) {
+    for (Series.Point p : s.points()) {
+      array.addArray().add(Math.round(p.seconds() * 1000) / 1000.0).add(p.value());
+    }
+  }
+
+  static String ratio(double r) {
+    return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.2f", r);
+  }
+
+  private static String millis(java.util.OptionalDouble seconds) {
+    return seconds.isPresent() ? String.format(Locale.ROOT, "%.1f ms", seconds.getAsDouble() * 1000) : "n/a";
+  }
+}

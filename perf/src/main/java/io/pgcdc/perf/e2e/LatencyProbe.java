@@ -1,0 +1,182 @@
+package io.pgcdc.perf.e2e;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Delivery;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Phase (d): commit-to-delivery latency at a steady rate of single-row transactions while pgcdc
+ * streams live. {@code writers} threads ({@code bench-writer-N}, one connection each,
+ * {@code synchronous_commit} as the server has it — on: with it off the walsender would only see
+ * a commit after the walwriter's next flush) share one schedule: transaction i is due at
+ * {@code t0 + i / rate}, so the offered rate does not drift when one commit is slow.
+ *
+ * <p>A consumer on the benchmark queue (amqp-client's consumer thread) takes each message's
+ * {@code commit_ts} (PostgreSQL's commit timestamp, µs) from the body and subtracts it from the
+ * arrival time on the same machine's clock: that is commit -> decoded -> published -> confirmed
+ * and routed -> delivered to a consumer, i.e. an upper bound of commit-to-confirm by one
+ * broker-to-consumer hop.
+ */
+final class LatencyProbe {
+
+  private static final byte[] COMMIT_TS = "\"commit_ts\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  private final BenchDatabase db;
+  private final int rate;
+  private final int seconds;
+  private final int writers;
+
+  LatencyProbe(BenchDatabase db, int rate, int seconds, int writers) {
+    this.db = db;
+    this.rate = rate;
+    this.seconds = seconds;
+    this.writers = writers;
+  }
+
+  int rate() {
+    return rate;
+  }
+
+  int seconds() {
+    return seconds;
+  }
+
+  /** What the live phase measured. */
+  record Result(int targetRate, double achievedRate, long committed, long delivered, LatencyStats stats,
+                List<Series> overTime) { }
+
+  /** Runs the writers against the database while consuming {@code queue} on {@code channel}. */
+  Result run(Channel channel, String queue) throws Exception {
+    long total = (long) rate * seconds;
+    long[] latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + total / 4 + 16)];
+    double[] arrivals = new double[latencies.length];
+    AtomicLong delivered = new AtomicLong();
+    AtomicLong recorded = new AtomicLong(); // published after the arrays are written: main reads after it
+    long t0 = System.nanoTime();
+    String tag = channel.basicConsume(queue, true, (consumerTag, delivery) -> {
+      long micros = latencyMicros(delivery);
+      int i = (int) delivered.getAndIncrement();
+      if (micros >= 0 && i < latencies.length) {
+        latencies[i] = micros;
+        arrivals[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      recorded.incrementAndGet();
+    }, consumerTag -> { });
+    AtomicLong ticket = new AtomicLong();
+    AtomicLong committed = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long start = System.nanoTime();
+    for (int w = 0; w < writers; w++) {
+      Thread t = new Thread(() -> write(start, total, ticket, committed, failures), "bench-writer-" + w);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double writeSeconds = (System.nanoTime() - start) / 1e9;
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (delivered.get() < committed.get() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    channel.basicCancel(tag);
+    while (recorded.get() < delivered.get() && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(1)) {
+      Thread.sleep(5);
+    }
+    int n = (int) Math.min(delivered.get(), latencies.length);
+    return new Result(rate, committed.get() / writeSeconds, committed.get(), delivered.get(),
+        LatencyStats.of(latencies, n), perSecond(latencies, arrivals, n));
+  }
+
+  private void write(long start, long total, AtomicLong ticket, AtomicLong committed, List<Exception> failures) {
+    String sql = "INSERT INTO public." + BenchDatabase.TABLE + " (" + BenchDatabase.COLUMNS + ") SELECT "
+        + BenchDatabase.ROW + " FROM (SELECT ?::bigint AS g) s";
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (long i = ticket.getAndIncrement(); i < total; i = ticket.getAndIncrement()) {
+        long due = start + i * 1_000_000_000L / rate;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        ps.setLong(1, 10_000_000_000L + i);
+        ps.executeUpdate();
+        committed.incrementAndGet();
+      }
+    } catch (SQLException e) {
+      failures.add(e);
+    }
+  }
+
+  /** Arrival time minus commit_ts, µs; -1 when the body has no commit_ts. */
+  static long latencyMicros(Delivery delivery) {
+    Instant now = Instant.now();
+    byte[] body = delivery.getBody();
+    int at = indexOf(body, COMMIT_TS);
+    if (at < 0) {
+      return -1;
+    }
+    int from = at + COMMIT_TS.length;
+    int to = from;
+    while (to < body.length && body[to] != '"') {
+      to++;
+    }
+    Instant commit = Instant.parse(new String(body, from, to - from, StandardCharsets.US_ASCII));
+    return (now.getEpochSecond() - commit.getEpochSecond()) * 1_000_000L + (now.getNano() - commit.getNano()) / 1000;
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** p50, p99 and max of the latencies that arrived in each whole second, for the chart. */
+  static List<Series> perSecond(long[] latencies, double[] arrivals, int n) {
+    Series p50 = new Series("p50", "ms");
+    Series p99 = new Series("p99", "ms");
+    Series max = new Series("max", "ms");
+    int buckets = 0;
+    for (int i = 0; i < n; i++) {
+      buckets = Math.max(buckets, (int) arrivals[i] + 1);
+    }
+    List<List<Long>> bySecond = new ArrayList<>();
+    for (int b = 0; b < buckets; b++) {
+      bySecond.add(new ArrayList<>());
+    }
+    for (int i = 0; i < n; i++) {
+      bySecond.get((int) arrivals[i]).add(latencies[i]);
+    }
+    for (int b = 0; b < buckets; b++) {
+      long[] values = bySecond.get(b).stream().mapToLong(Long::longValue).toArray();
+      if (values.length == 0) {
+        continue;
+      }
+      Arrays.sort(values);
+      p50.add(b + 1, LatencyStats.percentile(values, 50) / 1000.0);
+      p99.add(b + 1, LatencyStats.percentile(values, 99) / 1000.0);
+      max.add(b + 1, values[values.length - 1] / 1000.0);
+    }
+    return List.of(p50, p99, max);
+  }
+}

@@ -1,0 +1,172 @@
+package io.pgcdc.perf.e2e;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.pgcdc.decoder.Lsn;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Phases (c) and (d): pgcdc as a separate process ({@link PgcdcProcess}) streaming slot B into
+ * exchange {@code <db>} (durable topic), whose row events land in the durable queue {@code <db>.q}
+ * (binding {@code public.bench_rows}) and whose schema event lands in {@code <db>.schema}
+ * (binding {@code _schema.#}; without it the default {@code unroutable: stop} would stop
+ * pgcdc). (c) ends when the queue holds every backlog event AND the slot's
+ * {@code confirmed_flush_lsn} has reached the backlog's end LSN; the clock starts when pgcdc logs
+ * that it streams (JVM start-up is reported separately). Then the queue is purged and the same
+ * process serves (d). Main thread plus the sampler.
+ */
+final class PgcdcRun {
+
+  /** Everything (c) and (d) measured. */
+  record Result(PhaseResult backlog, double startupSeconds, double queueFullSeconds, double flushedSeconds,
+                LatencyProbe.Result live, OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds,
+                long peakHeapMb, long vmHwmKb, double meanBodyBytes) { }
+
+  private final BenchServers servers;
+  private final BenchDatabase db;
+  private final Backlog backlog;
+  private final Path workDir;
+  private final Path pgcdcJar;
+  private final Path jvmOptions;
+  private final Duration timeout;
+
+  PgcdcRun(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, Path pgcdcJar,
+           Path jvmOptions, Duration timeout) {
+    this.servers = servers;
+    this.db = db;
+    this.backlog = backlog;
+    this.workDir = workDir;
+    this.pgcdcJar = pgcdcJar;
+    this.jvmOptions = jvmOptions;
+    this.timeout = timeout;
+  }
+
+  String exchange() {
+    return db.name();
+  }
+
+  String queue() {
+    return db.name() + ".q";
+  }
+
+  String schemaQueue() {
+    return db.name() + ".schema";
+  }
+
+  Result run(String slot, LatencyProbe live) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(servers.rabbitUri());
+    factory.setAutomaticRecoveryEnabled(false);
+    try (Connection rabbit = factory.newConnection("pgcdc-bench-consumer")) {
+      Channel channel = rabbit.createChannel();
+      channel.exchangeDeclare(exchange(), BuiltinExchangeType.TOPIC, true);
+      channel.queueDeclare(queue(), true, false, false, null);
+      channel.queueBind(queue(), exchange(), BenchDatabase.ROUTING_KEY);
+      channel.queueDeclare(schemaQueue(), true, false, false, null);
+      channel.queueBind(schemaQueue(), exchange(), "_schema.#");
+      long launched = System.nanoTime();
+      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc"), pgcdcJar, jvmOptions, yaml(slot))) {
+        pgcdc.awaitStreaming(Duration.ofSeconds(120));
+        double startup = (System.nanoTime() - launched) / 1e9;
+        System.out.printf("bench: (c) pgcdc pid %d streaming after %.1f s%n", pgcdc.pid(), startup);
+        Drained drained = drain(channel, pgcdc, slot);
+        channel.queuePurge(queue());
+        System.out.printf("bench: (d) %d single-row txns/s for %d s%n", liveRate(live), liveSeconds(live));
+        LatencyProbe.Result liveResult = live == null ? null : live.run(channel, queue());
+        OptionalDouble p50 = pgcdc.publishConfirmQuantile("0.5");
+        OptionalDouble p99 = pgcdc.publishConfirmQuantile("0.99");
+        long hwm = pgcdc.sampleVmHwmKb();
+        double body = meanBody(pgcdc);
+        pgcdc.stop(); // before reading the GC log: the JVM flushes it at exit
+        return new Result(drained.backlog(), startup, drained.queueFullSeconds(), drained.flushedSeconds(),
+            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body);
+      }
+    }
+  }
+
+  /** (c)'s outcome: the phase, and when each of its two end conditions was met. */
+  private record Drained(PhaseResult backlog, double queueFullSeconds, double flushedSeconds) { }
+
+  private Drained drain(Channel channel, PgcdcProcess pgcdc, String slot) throws Exception {
+    Series queued = new Series("pgcdc", "events");
+    Sampler.Probe probe = () -> channel.queueDeclarePassive(queue()).getMessageCount();
+    Sampler sampler = new Sampler(queued, probe);
+    double queueFull = Double.NaN;
+    double flushed = Double.NaN;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (java.sql.Connection c = db.connect()) {
+      while (Double.isNaN(queueFull) || Double.isNaN(flushed)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("pgcdc did not drain the backlog within " + timeout + ": queue holds "
+              + channel.queueDeclarePassive(queue()).getMessageCount() + " of " + backlog.events()
+              + ", slot confirmed_flush_lsn=" + Lsn.format(BenchDatabase.confirmedFlushLsn(c, slot))
+              + " end=" + Lsn.format(backlog.endLsn()) + "; log " + pgcdc.log());
+        }
+        pgcdc.checkAlive();
+        if (Double.isNaN(queueFull) && channel.queueDeclarePassive(queue()).getMessageCount() >= backlog.events()) {
+          queueFull = sampler.elapsedSeconds();
+        }
+        if (Double.isNaN(flushed) && BenchDatabase.confirmedFlushLsn(c, slot) >= backlog.endLsn()) {
+          flushed = sampler.elapsedSeconds();
+        }
+        Thread.sleep(20);
+      }
+    } finally {
+      sampler.finish(probe);
+    }
+    double seconds = Math.max(queueFull, flushed);
+    List<PhaseResult.PartRate> parts = parts(queued, queueFull);
+    PhaseResult result = new PhaseResult("pgcdc", "pgcdc itself (bounded by the WAL sender and the broker)",
+        backlog.events(), Math.round(meanBody(pgcdc) * backlog.events()), "body", seconds, parts,
+        queued.rate("pgcdc", "events/s", 1.0));
+    return new Drained(result, queueFull, flushed);
+  }
+
+  private List<PhaseResult.PartRate> parts(Series queued, double queueFull) {
+    double boundary = queued.timeToReach(backlog.batchedRows());
+    if (Double.isNaN(boundary) || backlog.batchedRows() == 0 || backlog.singleRows() == 0) {
+      return List.of();
+    }
+    return List.of(new PhaseResult.PartRate(backlog.txnSize() + "-row txns", backlog.batchedRows(), boundary),
+        new PhaseResult.PartRate("1-row txns", backlog.singleRows(), queueFull - boundary));
+  }
+
+  /** Mean message body, from pgcdc's own counters (bytes_total / events_total). */
+  private static double meanBody(PgcdcProcess pgcdc) throws Exception {
+    double bytes = pgcdc.metric("pgcdc_bytes_total");
+    double events = pgcdc.metric("pgcdc_events_total");
+    return events > 0 ? bytes / events : Double.NaN;
+  }
+
+  private static int liveRate(LatencyProbe live) {
+    return live == null ? 0 : live.rate();
+  }
+
+  private static int liveSeconds(LatencyProbe live) {
+    return live == null ? 0 : live.seconds();
+  }
+
+  private String yaml(String slot) {
+    return "source:\n"
+        + "  url: " + servers.jdbcUrl(db.name()) + "\n"
+        + "  user: " + servers.user() + "\n"
+        + "  password: \"" + servers.password() + "\"\n"
+        + "  slot: " + slot + "\n"
+        + "  publication: " + db.publication() + "\n"
+        + "  tables: [public." + BenchDatabase.TABLE + "]\n"
+        + "  create: false\n"
+        + "sink:\n"
+        + "  rabbitmq:\n"
+        + "    uri: " + servers.rabbitUri() + "\n"
+        + "    exchange: " + exchange() + "\n"
+        + "journal:\n"
+        + "  dir: " + workDir.resolve("pgcdc").resolve("journal") + "\n"
+        + "metrics:\n"
+        + "  listen: 127.0.0.1:0\n";
+  }
+}

@@ -1,0 +1,41 @@
+package io.pgcdc.perf.e2e;
+
+import java.util.List;
+
+/**
+ * What one backlog consumer achieved: how many events it moved, how many bytes (WAL bytes for
+ * the WAL sender, message body bytes for the brokers' publishers), in how many seconds, plus its
+ * throughput over time. Immutable.
+ *
+ * @param name        short label, e.g. {@code "pg_recvlogical"}
+ * @param limits      what this number is bounded by, one phrase for the report
+ * @param events      events (row changes) consumed
+ * @param bytes       bytes counted for MB/s
+ * @param bytesKind   what {@code bytes} are ("WAL", "body")
+ * @param seconds     wall-clock seconds from start to the end condition
+ * @param parts       rates of the backlog's parts (big transactions, single-row), may be empty
+ * @param throughput  events/s over time
+ */
+record PhaseResult(String name, String limits, long events, long bytes, String bytesKind, double seconds,
+                   List<PartRate> parts, Series throughput) {
+
+  /** Rate of one part of the backlog, e.g. the 10 000-row transactions. */
+  record PartRate(String part, long events, double seconds) {
+    double eventsPerSecond() {
+      return seconds > 0 ? events / seconds : Double.NaN;
+    }
+  }
+
+  double eventsPerSecond() {
+    return seconds > 0 ? events / seconds : Double.NaN;
+  }
+
+  double megabytesPerSecond() {
+    return seconds > 0 ? bytes / seconds / 1_000_000.0 : Double.NaN;
+  }
+
+  /** This phase's events/s divided by {@code other}'s (NaN when either is unknown). */
+  double ratioTo(PhaseResult other) {
+    return other == null ? Double.NaN : eventsPerSecond() / other.eventsPerSecond();
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The end-to-end benchmark (issue 7, SPEC §10): one command ({@code scripts/bench.sh}, main
+ * class {@link io.pgcdc.perf.e2e.EndToEndBench}) that measures pgcdc against the two things that
+ * bound it — PostgreSQL's WAL sender and RabbitMQ — on the same backlog, in the same run, on the
+ * same machine, then its latency at a steady live rate.
+ *
+ * <p>Threads: the bench's main thread runs the phases one after another; {@code bench-sampler}
+ * (one per phase) polls progress every 250 ms; {@code bench-writer-N} write the live load;
+ * amqp-client's threads deliver acks and messages. pgcdc and pg_recvlogical are child processes.
+ *
+ * <pre>
+ *  BenchDatabase: db + table + publication + slots A, B, C   (all before any write)
+ *  BacklogWriter: N rows in K-row txns | M single-row txns    -> startLsn .. boundaryLsn .. endLsn
+ *
+ *  (a)  slot A --pgoutput v1--> pg_recvlogical -f /dev/null --endpos=endLsn     WAL sender's limit
+ *  (a') slot C --pgoutput v2, streaming--> pg_recvlogical (the options pgcdc uses)
+ *  (c)  slot B --> pgcdc run (child JVM) --> exchange db --public.bench_rows--> queue db.q
+ *        done when queue depth = N + M and slot B's confirmed_flush_lsn >= endLsn
+ *  (d)  bench-writer-* --rate tx/s--> PG --> pgcdc --> db.q --> consumer: arrival - commit_ts
+ *  (b)  RawPublisher --same body size, confirms, persistent--> db.raw --> queue   broker's limit
+ *
+ *  BenchReport --> table on stdout, perf/target/e2e-TIME.json;  BenchChart --> e2e-TIME.png
+ *  cleanup (finally + shutdown hook): queues, exchanges, slots, database, work dir
+ * </pre>
+ */
+package io.pgcdc.perf.e2e;

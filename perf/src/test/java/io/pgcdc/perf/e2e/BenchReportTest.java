@@ -1,0 +1,110 @@
+package io.pgcdc.perf.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+
+  private static final Backlog BACKLOG = new Backlog(1_000, 100, 200, 0x1000, 0x9000, 0x11000, 0.5, 180);
+
+  @Test
+  void percentilesUseNearestRank() {
+    long[] micros = new long[100];
+    for (int i = 0; i < 100; i++) {
+      micros[i] = (100 - i) * 1000L; // 1..100 ms, unsorted
+    }
+    LatencyStats stats = LatencyStats.of(micros, 100);
+
+    assertThat(stats.count()).isEqualTo(100);
+    assertThat(stats.p50Millis()).isEqualTo(50.0);
+    assertThat(stats.p99Millis()).isEqualTo(99.0);
+    assertThat(stats.maxMillis()).isEqualTo(100.0);
+    assertThat(stats.meanMillis()).isEqualTo(50.5);
+    assertThat(LatencyStats.percentile(new long[] {7}, 99.9)).isEqualTo(7);
+  }
+
+  @Test
+  void noLatenciesGiveEmptyStats() {
+    assertThat(LatencyStats.of(new long[4], 0)).isEqualTo(LatencyStats.EMPTY);
+  }
+
+  @Test
+  void ratiosCompareEventsPerSecond() {
+    BenchReport report = report();
+
+    assertThat(report.ratioToWalSender()).isCloseTo(0.25, within(1e-9));
+    assertThat(report.ratioToBroker()).isCloseTo(0.8, within(1e-9));
+    assertThat(BenchReport.ratio(Double.NaN)).isEqualTo("n/a");
+  }
+
+  @Test
+  void missingPhaseGivesUnknownRatio() {
+    PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
+    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc), null, null, pgcdc, null, List.of("x failed"));
+
+    assertThat(report.ratioToWalSender()).isNaN();
+    assertThat(report.table()).contains("pgcdc / pg_recvlogical = n/a").contains("PROBLEM: x failed");
+  }
+
+  @Test
+  void rateOfCumulativeSeriesUsesWindowsOfAtLeastTheGivenLength() {
+    Series counter = new Series("c", "events");
+    for (int i = 0; i <= 8; i++) {
+      counter.add(i * 0.25, i * 250); // 1000 events/s
+    }
+    Series rate = counter.rate("r", "events/s", 1.0);
+
+    assertThat(rate.points()).hasSize(8).allSatisfy(p -> assertThat(p.value()).isCloseTo(1000, within(1e-6)));
+    assertThat(counter.timeToReach(375)).isCloseTo(0.375, within(1e-9));
+    assertThat(counter.timeToReach(1e9)).isNaN();
+  }
+
+  @Test
+  void jsonHoldsTheTableFigures() throws Exception {
+    JsonNode json = new ObjectMapper().readTree(report().json());
+
+    assertThat(json.path("backlog").path("events").asLong()).isEqualTo(1200);
+    assertThat(json.path("backlog").path("end_lsn").asText()).isEqualTo("0/11000");
+    assertThat(json.path("phases")).hasSize(3);
+    assertThat(json.path("phases").get(2).path("events_per_second").asDouble()).isEqualTo(400.0);
+    assertThat(json.path("ratio_pgcdc_to_raw_rabbitmq").asDouble()).isCloseTo(0.8, within(1e-9));
+  }
+
+  @Test
+  void chartIsAReadablePng(@TempDir Path dir) throws Exception {
+    Series throughput = new Series("pgcdc", "events/s");
+    throughput.add(1, 3000);
+    throughput.add(2, 120_000);
+    Series p99 = new Series("p99", "ms");
+    p99.add(1, 12);
+    Path png = dir.resolve("chart.png");
+
+    BenchChart.write(png, "test", List.of(throughput), List.of(p99));
+
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(BenchChart.WIDTH);
+    assertThat(image.getHeight()).isEqualTo(BenchChart.HEIGHT);
+    assertThat(BenchChart.niceCeiling(130)).isEqualTo(200);
+    assertThat(BenchChart.niceCeiling(4.1)).isEqualTo(5);
+  }
+
+  private static BenchReport report() {
+    PhaseResult wal = phase("pg_recvlogical", 1200, 0.75);
+    PhaseResult broker = phase("raw", 1200, 2.4);
+    PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
+    return new BenchReport("m", BACKLOG, List.of(wal, broker, pgcdc), wal, broker, pgcdc, null, List.of());
+  }
+
+  private static PhaseResult phase(String name, long events, double seconds) {
+    return new PhaseResult(name, "limit", events, events * 500, "body", seconds, List.of(), new Series(name, "events/s"));
+  }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# End-to-end benchmark (issue 7, SPEC §10): pg_recvlogical vs raw RabbitMQ vs pgcdc on one backlog,
+# then commit-to-delivery latency at a steady rate. See perf/README.md ("End to end").
+#
+#   scripts/bench.sh [--rows N] [--txn-size K] [--single M] [--rate TPS --seconds S] [--help]
+#
+# Servers: PGCDC_TEST_PG_URL / PGCDC_TEST_PG_USER / PGCDC_TEST_PG_PASSWORD / PGCDC_TEST_RABBITMQ_URI
+# (as `eval "$(scripts/services.sh env)"` sets them), default 127.0.0.1:5432 postgres and
+# amqp://guest:guest@127.0.0.1:5672. Builds perf/target/benchmarks.jar and tools/target/pgcdc.jar
+# when one is missing; PGCDC_BENCH_BUILD=always rebuilds them first (after changing the code).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bench_jar=perf/target/benchmarks.jar
+pgcdc_jar=tools/target/pgcdc.jar
+jvm_options=tools/target/jvm.options
+
+if [[ "${PGCDC_BENCH_BUILD:-}" == always || ! -f "$bench_jar" || ! -f "$pgcdc_jar" || ! -f "$jvm_options" ]]; then
+  echo "bench: building pgcdc.jar and benchmarks.jar (mvn -B -q -pl tools,perf -am package -DskipTests)" >&2
+  mvn -B -q -pl tools,perf -am package -DskipTests
+fi
+
+command -v pg_recvlogical >/dev/null || { echo "bench: pg_recvlogical not found; install postgresql-client" >&2; exit 1; }
+
+# shellcheck disable=SC2046  # jvm.options is a list of flags, split on purpose
+exec java $(cat "$jvm_options") -Djava.awt.headless=true -cp "$bench_jar" \
+  io.pgcdc.perf.e2e.EndToEndBench --pgcdc-jar "$pgcdc_jar" --jvm-options "$jvm_options" --out perf/target "$@"
