@@ -62,6 +62,7 @@ public final class Pipeline implements AutoCloseable {
   private RingBuffer<RingEvent> ring;
   private ConfirmTracker tracker;
   private SlotReader reader;
+  private PublishHandler publisher;
   private Thread readerThread;
   private Journal journal;
   /** Handlers whose onShutdown releases resources (broker connection, catalog connection). */
@@ -111,6 +112,7 @@ public final class Pipeline implements AutoCloseable {
 
     PublishHandler publish = new PublishHandler(config.rabbitmq(), source.slot(), term, ring, control, metrics,
         confirmed);
+    publisher = publish;
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq().routingKey(), connections);
 
     BatchEventProcessor<RingEvent> decodeP = stage("decode", new DecodeHandler());
@@ -222,7 +224,7 @@ public final class Pipeline implements AutoCloseable {
     return terminated;
   }
 
-  /** Why the pipeline is unhealthy: its failure, or the replication connection being down. */
+  /** Why the pipeline is unhealthy: its failure, the replication connection or the broker being down. */
   public Optional<String> problem() {
     PipelineException failure = control.failure();
     if (failure != null) {
@@ -230,6 +232,10 @@ public final class Pipeline implements AutoCloseable {
     }
     if (reader != null && !reader.connected() && control.reading()) {
       return Optional.of("not connected to PostgreSQL (reconnecting to slot " + config.source().slot() + ")");
+    }
+    String broker = publisher == null ? null : publisher.unavailable();
+    if (broker != null) {
+      return Optional.of("not publishing to RabbitMQ (reconnecting): " + broker);
     }
     return Optional.empty();
   }

@@ -30,29 +30,34 @@ class ClusterFailoverIT {
       f.sql("CREATE TABLE t (id int PRIMARY KEY)");
       String cluster = "e-cluster-" + UUID.randomUUID().toString().substring(0, 8);
       Path journalB = Files.createTempDirectory("e_cluster-journal-b");
-      PgcdcConfig a = clusterConfig(f, cluster, "node-a", f.journalDir);
-      PgcdcConfig b = clusterConfig(f, cluster, "node-b", journalB);
-      NodeStatus statusA = Node.newStatus(a);
-      NodeStatus statusB = Node.newStatus(b);
+      Node nodeA = null;
+      try {
+        PgcdcConfig a = clusterConfig(f, cluster, "node-a", f.journalDir);
+        PgcdcConfig b = clusterConfig(f, cluster, "node-b", journalB);
+        NodeStatus statusA = Node.newStatus(a);
+        NodeStatus statusB = Node.newStatus(b);
 
-      Node nodeA = Node.start(a, PipelineMetrics.create(), statusA);
-      await().atMost(Duration.ofSeconds(30)).until(() -> statusA.role() == Role.LEADER);
-      try (Node nodeB = Node.start(b, PipelineMetrics.create(), statusB)) {
-        f.sql("INSERT INTO t VALUES (1)");
-        Message first = f.take("public.t", 1).get(0);
-        long epochA = (Long) first.properties().getHeaders().get("pgcdc-epoch");
-        assertThat(epochA).isPositive().isEqualTo(statusA.epoch());
-        assertThat(statusB.role()).isEqualTo(Role.STANDBY);
-        assertThat(statusB.flushedLsn()).isZero();
+        nodeA = Node.start(a, PipelineMetrics.create(), statusA);
+        await().atMost(Duration.ofSeconds(30)).until(() -> statusA.role() == Role.LEADER);
+        try (Node nodeB = Node.start(b, PipelineMetrics.create(), statusB)) {
+          f.sql("INSERT INTO t VALUES (1)");
+          Message first = f.take("public.t", 1).get(0);
+          long epochA = (Long) first.properties().getHeaders().get("pgcdc-epoch");
+          assertThat(epochA).isPositive().isEqualTo(statusA.epoch());
+          assertThat(statusB.role()).isEqualTo(Role.STANDBY);
+          assertThat(statusB.flushedLsn()).isZero();
 
-        nodeA.close();
-        f.sql("INSERT INTO t VALUES (2)");
-        await().atMost(Duration.ofSeconds(30)).until(() -> statusB.role() == Role.LEADER);
-        Message second = f.take("public.t", 1).get(0);
-        assertThat(second.body()).contains("\"after\":{\"id\":2}");
-        assertThat((Long) second.properties().getHeaders().get("pgcdc-epoch")).isGreaterThan(epochA);
+          nodeA.close();
+          f.sql("INSERT INTO t VALUES (2)");
+          await().atMost(Duration.ofSeconds(30)).until(() -> statusB.role() == Role.LEADER);
+          Message second = f.take("public.t", 1).get(0);
+          assertThat(second.body()).contains("\"after\":{\"id\":2}");
+          assertThat((Long) second.properties().getHeaders().get("pgcdc-epoch")).isGreaterThan(epochA);
+        }
       } finally {
-        nodeA.close();
+        if (nodeA != null) {
+          nodeA.close();
+        }
         try (var files = Files.walk(journalB)) {
           files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -64,7 +69,7 @@ class ClusterFailoverIT {
       throws Exception {
     String yaml = f.yaml("", "").replace("  dir: " + f.journalDir, "  dir: " + journal)
         + "cluster:\n  name: " + cluster + "\n  zookeeper: " + TestServers.zookeeper()
-        + "\n  session_timeout: 4s\n  node_id: " + nodeId + "\n";
+        + "\n  session_timeout: 4s\n  connection_timeout: 2s\n  node_id: " + nodeId + "\n";
     return PgcdcConfig.parse(yaml, Map.of());
   }
 }

@@ -7,7 +7,8 @@
  * leadership lasts as long as {@code takeLeadership} runs on one dedicated thread, and is
  * released (the mutex node deleted) only when that method returns. So
  * <ul>
- *   <li>the epoch compare-and-set happens <em>while holding</em> the mutex, on the term thread;</li>
+ *   <li>the epoch compare-and-set happens <em>while holding</em> the mutex, on the term thread
+ *       (and checks, in the same transaction, that the lock node still exists);</li>
  *   <li>release is ordered after teardown: {@link io.pgcdc.ha.ClusterNode} waits for
  *       {@code onRevoked} before returning, so a clean handover never overlaps two publishers;</li>
  *   <li>{@code autoRequeue()} re-contends after every term, at the back of the queue, which is
@@ -19,17 +20,21 @@
  *
  * <h2>States of one node</h2>
  * <pre>
- *            start()                    mutex acquired, epoch CAS n -&gt; n+1
- *   (new) ----------&gt; STANDBY ----------------------------------------------&gt; LEADER(e)
- *                        ^  ^                                                onElected(e)
- *                        |  |  autoRequeue                                   | | |
- *                        |  +---- onRevoked(e, reason) &lt;--- REVOKING &lt;-------+ | |  LOST / newer epoch
- *                        |        then release mutex           ^               | |  seen / close()
- *                        |                                     | RECONNECTED,  | |
- *                        |                                     | LOST, close() | | SUSPENDED:
- *                        |                                     |               | v isLeading=false
- *                        |                                     +---------- SUSPENDED(e)
- *                        |                                                 onSuspended(e)
+ *              start()
+ *   (new) ---------------&gt; STANDBY &lt;---------------------------------------------+
+ *                             |                                                  |
+ *                             | mutex won with a lock node of this session,      | release mutex,
+ *                             | epoch CAS n -&gt; n+1 (one transaction)             | autoRequeue
+ *                             v                                                  |
+ *                         LEADER(e) ---- newer epoch seen, close(), --------&gt; REVOKING(e)
+ *                        onElected(e)    onElected threw, LOST               onRevoked(e, reason)
+ *                             |                                                  ^
+ *                             | Disconnected/Expired (fast fence) or             |
+ *                             | SUSPENDED: isLeading(e) = false at once          | RECONNECTED, LOST,
+ *                             v                                                  | close()
+ *                        SUSPENDED(e) -------------------------------------------+
+ *                        onSuspended(e)
+ *
  *   ZooKeeper unreachable: stays STANDBY, Curator keeps reconnecting.
  * </pre>
  * A term whose {@code onElected} throws ends at once ({@code FAILED}); the node then keeps out
@@ -38,6 +43,15 @@
  * A suspended term is never resumed: even when the session survives, RECONNECTED ends it and
  * the node contends again (a new win claims a new epoch). A blip thus costs one failover, and
  * there is never a question of whether a node that stopped may publish again.
+ *
+ * <h2>Claiming an epoch</h2>
+ * Winning Curator's mutex is not enough: after a session is replaced (LOST, new session), the
+ * mutex can still hand leadership to a lock node the <em>old</em> session created and the server
+ * has not expired yet (seen here after a ZooKeeper restart: two nodes believed they led for
+ * 380 ms). So a node claims an epoch only if the winning lock node carries its id and is owned by
+ * its current session, and the claim is one transaction: {@code check(lock node)} +
+ * {@code setData(epoch, version)}. Otherwise it returns, Curator deletes the stale node, and the
+ * node queues again with a fresh one.
  *
  * <h2>Fencing</h2>
  * {@link io.pgcdc.ha.ClusterNode#isLeading(long)} = term epoch matches AND not suspended AND

@@ -53,6 +53,26 @@ class EpochStoreIT {
     }
   }
 
+  @Test
+  void claimsNothingOnceTheGuardingLockNodeIsGone() throws Exception {
+    ClusterConfig config = new ClusterConfig("guard", "127.0.0.1:1", Duration.ofSeconds(5), Duration.ofSeconds(2), "x");
+    try (TestingServer server = new TestingServer(true);
+         ZooKeeperConnection zk = ZooKeeperConnection.create(withServer(config, server), "guard")) {
+      zk.client().start();
+      ClusterPaths paths = ClusterPaths.of("guard");
+      EpochStore store = new EpochStore(zk.client(), paths.epoch());
+      String lock = zk.client().create().creatingParentsIfNeeded()
+          .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL).forPath(paths.leader() + "/lock-");
+
+      assertThat(store.incrementWhileHolding("x", lock)).isEqualTo(1);
+      assertThat(store.incrementWhileHolding("x", lock)).isEqualTo(2);
+      zk.client().delete().forPath(lock);
+
+      assertThat(store.incrementWhileHolding("x", lock)).isEqualTo(-1);
+      assertThat(store.current()).isEqualTo(new Epoch(2, "x"));
+    }
+  }
+
   private static ClusterConfig withServer(ClusterConfig c, TestingServer server) {
     return new ClusterConfig(c.name(), server.getConnectString(), c.sessionTimeout(), c.connectionTimeout(), c.nodeId());
   }

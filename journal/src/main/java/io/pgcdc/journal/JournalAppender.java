@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * engine must stop the pipeline without advancing the flushed LSN to the failed entry's LSN.
  * {@link #lastAppendedLsn()} never moves past an entry that failed.
  *
+ * <p>Why the free-space floor comes first: a mapped write that faults (a sparse page the full
+ * disk cannot back) is a SIGBUS, which HotSpot raises as {@link InternalError} "in a recent
+ * unsafe memory access", delivered at the writing thread's next safepoint poll. In the tests it
+ * surfaces inside the failing {@code append}, but HotSpot does not promise that, so refusing to
+ * write with less than {@link Journal#MIN_FREE_BYTES} free is the guard that keeps it from
+ * happening at all.
+ *
  * <p><b>Cost.</b> No allocation and no lock per entry: the record is encoded straight into the
  * mapped file. Retention runs on this thread once per new roll cycle.
  */

@@ -266,6 +266,35 @@ class JournalTest {
   }
 
   @Test
+  void aFaultingMappedWriteFailsTheAppendAndKeepsTheLastJournaledLsn() throws Exception {
+    // Truncating the cycle file under the mapping makes the next writes hit SIGBUS, as a full
+    // disk does when a sparse page cannot be allocated; HotSpot turns it into an InternalError.
+    try (Journal journal = Journal.open(config())) {
+      JournalAppender appender = journal.appender();
+      JournalRecord r = Entries.fill(new JournalRecord(), 0, 1, 1000);
+      for (int i = 0; i < 1000; i++) {
+        appender.append(r.lsn(i).commitLsn(i));
+      }
+      Path file;
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+        file = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+      }
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+        raf.setLength(4096);
+      }
+      assertThatThrownBy(() -> {
+        for (int i = 1000; i < 2_000_000; i++) {
+          appender.append(r.lsn(i).commitLsn(i));
+        }
+      }).isInstanceOf(JournalWriteException.class)
+          .hasMessageContaining("entry not journaled")
+          .hasRootCauseInstanceOf(InternalError.class);
+      assertThat(appender.failed()).isTrue();
+      assertThat(appender.lastAppendedLsn()).isEqualTo(999);
+    }
+  }
+
+  @Test
   void appendsWithoutAllocatingPerEntry() {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

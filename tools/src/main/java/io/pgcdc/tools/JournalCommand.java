@@ -1,7 +1,6 @@
 package io.pgcdc.tools;
 
 import io.pgcdc.decoder.Lsn;
-import io.pgcdc.engine.config.Units;
 import io.pgcdc.journal.Journal;
 import io.pgcdc.journal.JournalInfo;
 import io.pgcdc.journal.JournalReader;
@@ -55,11 +54,23 @@ public final class JournalCommand implements Callable<Integer> {
           out.printf("last entry   lsn %s, commit lsn %s%n", Lsn.format(info.lastLsn()), Lsn.format(info.lastCommitLsn()));
           out.printf("commit time  %s .. %s%n", info.oldestCommit(), info.newestCommit());
         }
-        out.printf("size         %s in %d roll-cycle files (%s each)%n", Units.formatSize(info.bytesOnDisk()),
+        out.printf("size         %s in %d roll-cycle files (%s each)%n", size(info.bytesOnDisk()),
             info.files(), Journal.ROLL_CYCLE);
         out.flush();
       }
       return 0;
+    }
+
+    /** {@code 250.9 KiB (256,888 bytes)}. */
+    static String size(long bytes) {
+      String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+      double value = bytes;
+      int unit = 0;
+      while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+      }
+      return unit == 0 ? bytes + " bytes" : String.format("%.1f %s (%,d bytes)", value, units[unit], bytes);
     }
   }
 

@@ -138,7 +138,7 @@ class JournalCommandTest {
         .contains("entries      100")
         .contains("lsn range    " + Lsn.format(JournalFixture.lsn(0)) + " .. " + Lsn.format(JournalFixture.commitLsn(99)))
         .contains("commit time  2026-11-18T")
-        .contains("in 1 roll-cycle files");
+        .containsPattern("size +[0-9.]+ KiB \\([0-9,]+ bytes\\) in 1 roll-cycle files");
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
 
   private RabbitChannel channel;
   private ConfirmWindow window;
+  private volatile String unavailable;
   private long lastHandled = RingBuffer.INITIAL_CURSOR_VALUE;
   private long batchEvents;
   private long batchBytes;
@@ -177,6 +178,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
    */
   private void recover(long upTo) throws PipelineException, IOException {
     String why = window.failure();
+    unavailable = why;
     LOG.warn("RabbitMQ publishing interrupted ({}); reconnecting and re-sending unconfirmed messages", why);
     long backoff = 100_000_000L;
     while (true) {
@@ -191,6 +193,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
         continue;
       }
       if (resend(upTo)) {
+        unavailable = null;
         LOG.info("RabbitMQ publishing resumed; re-sent events {}..{} of the ring", confirmed.get() + 1, upTo);
         return;
       }
@@ -205,6 +208,11 @@ public final class PublishHandler implements EventHandler<RingEvent> {
       window.handled(s);
     }
     return true;
+  }
+
+  /** Why publishing is interrupted right now (the broker is being reconnected), or null. Any thread. */
+  public String unavailable() {
+    return unavailable;
   }
 
   /** The pgcdc-* headers, in the order the journal stores them (replay re-creates this table). */

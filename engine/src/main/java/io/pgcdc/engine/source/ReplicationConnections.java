@@ -16,8 +16,9 @@ import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
  * streaming pgoutput from the slot, and a plain SQL connection for setup and slot checks.
  *
  * <p>The replication session runs with {@code TimeZone=UTC}, {@code DateStyle=ISO},
- * {@code IntervalStyle=postgres} and {@code extra_float_digits=3}: pgoutput sends values in text,
- * formatted by these settings, and the value renderer relies on exactly these formats.
+ * {@code IntervalStyle=postgres}, {@code extra_float_digits=3} and {@code bytea_output=hex}: pgoutput
+ * sends values in text, formatted by these settings, and the value renderer relies on exactly these
+ * formats (a server or role default of {@code bytea_output=escape} would otherwise change bytea text).
  *
  * <p>Threading: stateless apart from the immutable config; each call opens a new connection.
  */
@@ -29,7 +30,7 @@ public final class ReplicationConnections {
    */
   private static final int STREAMING_SINCE_MAJOR = 14;
   static final String SESSION_OPTIONS =
-      "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3";
+      "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex";
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
   /** pgoutput's {@code messages} option (logical decoding messages) exists from PostgreSQL 14. */
   private static final int MESSAGES_SINCE_MAJOR = 14;

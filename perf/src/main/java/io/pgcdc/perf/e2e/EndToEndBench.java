@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * writes {@code e2e-<time>.json} and {@code e2e-<time>.png}, and removes everything it created,
  * also on failure or Ctrl-C. Main thread, plus the helpers' threads named in their javadoc.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "pgcdc end-to-end bench (issue 7)",
     description = "End-to-end benchmark: pg_recvlogical vs raw RabbitMQ vs pgcdc on one backlog, then live latency.")
 public final class EndToEndBench implements Callable<Integer> {
 
@@ -51,7 +51,7 @@ public final class EndToEndBench implements Callable<Integer> {
   int maxInFlight = 4096;
 
   @Option(names = "--timeout", description = "per backlog phase, seconds (default ${DEFAULT-VALUE})")
-  int timeoutSeconds = 900;
+  int timeoutSeconds = 1800;
 
   @Option(names = "--pgcdc-jar", description = "default ${DEFAULT-VALUE}")
   Path pgcdcJar = Path.of("tools/target/pgcdc.jar");
@@ -82,7 +82,6 @@ public final class EndToEndBench implements Callable<Integer> {
     Path work = Files.createTempDirectory("pgcdc-bench-");
     // A private copy: in a shared working tree a rebuild of tools/target/pgcdc.jar mid-run would break the child.
     Path jar = Files.copy(pgcdcJar, work.resolve("pgcdc.jar"));
-    List<String> problems = new ArrayList<>();
     String machine = Machine.describe();
     System.out.println("bench: " + servers + "; " + machine);
     BenchDatabase db;
@@ -97,42 +96,59 @@ public final class EndToEndBench implements Callable<Integer> {
     Thread hook = new Thread(cleanup::run, "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      System.out.printf("bench: database %s; writing %,d rows in %,d-row txns + %,d single-row txns%n",
-          db.name(), rows, txnSize, single);
-      Backlog backlog = new BacklogWriter(db).write(rows, txnSize, single);
-      System.out.printf("bench: backlog written in %.1f s (%,d WAL bytes)%n", backlog.writeSeconds(), backlog.walBytes());
-      Duration timeout = Duration.ofSeconds(timeoutSeconds);
-      List<PhaseResult> phases = new ArrayList<>();
-      RecvlogicalDrain recv = new RecvlogicalDrain(servers, db, backlog, work, timeout);
-      PhaseResult walSender = phase(problems, "(a) pg_recvlogical v1", () -> recv.drain("pg_recvlogical (v1)",
-          db.slot(0), List.of("proto_version=1", "publication_names=" + db.publication())));
-      add(phases, walSender);
-      add(phases, phase(problems, "(a') pg_recvlogical v2", () -> recv.drain("pg_recvlogical (v2, streaming)",
-          db.slot(2), List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication()))));
-      PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout);
-      cleanup.pgcdc(run);
-      LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers) : null;
-      PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));
-      add(phases, pgcdc == null ? null : pgcdc.backlog());
-      int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
-      PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> raw.publish(backlog.events(), body));
-      add(phases, broker);
-      BenchReport report = new BenchReport(machine + "; load at end " + Machine.loadAverage(), backlog, phases,
-          walSender, broker, pgcdc == null ? null : pgcdc.backlog(), pgcdc, problems);
+      BenchReport report = measure(servers, db, raw, cleanup, work, jar, machine);
       System.out.println();
       System.out.print(report.table());
-      Path json = out.resolve("e2e-" + stamp + ".json");
-      Path png = out.resolve("e2e-" + stamp + ".png");
-      Files.writeString(json, report.json());
-      BenchChart.write(png, "pgcdc end to end, " + stamp + " UTC, " + String.format("%,d", backlog.events())
-          + " events", phases.stream().map(PhaseResult::throughput).toList(),
-          pgcdc == null || pgcdc.live() == null ? List.of() : pgcdc.live().overTime());
-      System.out.println("bench: wrote " + json + " and " + png);
-      return problems.isEmpty() ? 0 : 1;
+      write(report, stamp);
+      return report.problems().isEmpty() ? 0 : 1;
     } finally {
       cleanup.run();
-      Runtime.getRuntime().removeShutdownHook(hook);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running the same (idempotent) cleanup
+      }
     }
+  }
+
+  /** Writes the backlog, then runs (a), (a'), (c)+(d) and (b); a failed phase becomes a problem line. */
+  private BenchReport measure(BenchServers servers, BenchDatabase db, RawPublisher raw, Cleanup cleanup, Path work,
+                              Path jar, String machine) throws Exception {
+    List<String> problems = new ArrayList<>();
+    System.out.printf("bench: database %s; writing %,d rows in %,d-row txns + %,d single-row txns%n",
+        db.name(), rows, txnSize, single);
+    Backlog backlog = new BacklogWriter(db).write(rows, txnSize, single);
+    System.out.printf("bench: backlog written in %.1f s (%,d WAL bytes)%n", backlog.writeSeconds(), backlog.walBytes());
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    List<PhaseResult> phases = new ArrayList<>();
+    RecvlogicalDrain recv = new RecvlogicalDrain(servers, db, backlog, work, timeout);
+    PhaseResult walSender = phase(problems, "(a) pg_recvlogical v1", () -> recv.drain("pg_recvlogical (v1)",
+        db.slot(0), List.of("proto_version=1", "publication_names=" + db.publication())));
+    add(phases, walSender);
+    add(phases, phase(problems, "(a') pg_recvlogical v2", () -> recv.drain("pg_recvlogical (v2, streaming)",
+        db.slot(2), List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication()))));
+    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout);
+    cleanup.pgcdc(run);
+    LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers) : null;
+    PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));
+    add(phases, pgcdc == null ? null : pgcdc.backlog());
+    int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
+    PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> raw.publish(backlog.events(), body));
+    add(phases, broker);
+    return new BenchReport(machine + "; load at end " + Machine.loadAverage(), backlog, phases, walSender, broker,
+        pgcdc == null ? null : pgcdc.backlog(), pgcdc, problems);
+  }
+
+  /** perf/target/e2e-STAMP.json and .png. */
+  private void write(BenchReport report, String stamp) throws java.io.IOException {
+    Path json = out.resolve("e2e-" + stamp + ".json");
+    Path png = out.resolve("e2e-" + stamp + ".png");
+    Files.writeString(json, report.json());
+    PgcdcRun.Result pgcdc = report.pgcdcRun();
+    BenchChart.write(png, "pgcdc end to end, " + stamp + " UTC, " + String.format("%,d", report.backlog().events())
+            + " events", report.phases().stream().map(PhaseResult::throughput).toList(),
+        pgcdc == null || pgcdc.live() == null ? List.of() : pgcdc.live().overTime());
+    System.out.println("bench: wrote " + json + " and " + png);
   }
 
   private void validate() {

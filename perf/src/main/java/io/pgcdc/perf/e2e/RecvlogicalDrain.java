@@ -26,6 +26,8 @@ final class RecvlogicalDrain {
   private final Backlog backlog;
   private final Duration timeout;
 
+  private static final long WAL_PAGE = 8192;
+
   private final Path workDir;
 
   RecvlogicalDrain(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, Duration timeout) {
@@ -73,6 +75,13 @@ final class RecvlogicalDrain {
       if (process.exitValue() != 0) {
         throw new IllegalStateException("pg_recvlogical exited with " + process.exitValue() + ": slot=" + slot
             + ": " + Files.readString(log).strip().replace('\n', ' '));
+      }
+      // pg_recvlogical confirms the START of the last record it saw, a few bytes below the end
+      // (insert) position; more than one WAL page short means it stopped early.
+      long confirmed = BenchDatabase.confirmedFlushLsn(c, slot);
+      if (confirmed < backlog.endLsn() - WAL_PAGE) {
+        System.err.printf("bench: %s exited at endpos but slot %s confirmed only %s of end %s%n", label, slot,
+            Lsn.format(confirmed), Lsn.format(backlog.endLsn()));
       }
       return new PhaseResult(label, "PostgreSQL's WAL sender (logical decoding + pgoutput)", backlog.events(),
           backlog.walBytes(), "WAL", seconds, parts(lsn, seconds), eventsOverTime(lsn, label));

@@ -159,8 +159,13 @@ class ClusterFailoverIT {
       leader = next;
     }
 
+    System.out.printf("cluster failover summary: election %s ms, streaming again %s ms (target %d ms)%n",
+        elections.stream().map(Duration::toMillis).toList(), failovers.stream().map(Duration::toMillis).toList(),
+        FAILOVER_TARGET.toMillis());
     assertEverythingArrived(writer);
     assertThat(leaders).as("every node led once").containsExactlyInAnyOrder("n1", "n2", "n3");
+    // The election is ha's share; streaming again adds the new leader's pipeline start (slot,
+    // journal, RabbitMQ on a standby JVM). Both must meet SPEC §5's target.
     assertThat(elections).as("kill -> new epoch won").allSatisfy(e -> assertThat(e).isLessThanOrEqualTo(FAILOVER_TARGET));
     assertThat(failovers).as("kill -> rows of the new epoch arrive").allSatisfy(
         f -> assertThat(f).isLessThanOrEqualTo(FAILOVER_TARGET));
@@ -186,8 +191,8 @@ class ClusterFailoverIT {
         .until(() -> frozen.role().filter("standby"::equals).isPresent());
 
     assertEverythingArrived(writer);
-    assertThat(election).isLessThanOrEqualTo(FAILOVER_TARGET);
-    assertThat(failover).isLessThanOrEqualTo(FAILOVER_TARGET);
+    assertThat(election).as("SIGSTOP -> new epoch won").isLessThanOrEqualTo(FAILOVER_TARGET);
+    assertThat(failover).as("SIGSTOP -> rows of the new epoch arrive").isLessThanOrEqualTo(FAILOVER_TARGET);
   }
 
   @Test
