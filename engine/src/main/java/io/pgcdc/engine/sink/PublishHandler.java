@@ -137,8 +137,12 @@ public final class PublishHandler implements EventHandler<RingEvent> {
       }
       int length = out.length(i);
       byte[] body = Arrays.copyOfRange(out.bodies(), out.offset(i), out.offset(i) + length);
+      AMQP.BasicProperties properties = properties(out, i, headers);
+      // Check the term again right before the write: issue() may have parked, and a process
+      // frozen there (GC, SIGSTOP) must not publish for an epoch that has since been superseded.
+      awaitLeadership();
       try {
-        channel.publish(out.routingKey(i), properties(out, i, headers), body);
+        channel.publish(out.routingKey(i), properties, body);
       } catch (IOException | RuntimeException e) {
         window.failed("publish failed: " + RabbitChannel.reason(e), false);
         return healthy();
