@@ -98,13 +98,24 @@ public final class Journal implements AutoCloseable {
     return new Journal(abs, build(abs, SystemTimeProvider.INSTANCE, true), null, true, 0);
   }
 
+  /**
+   * How long an appender waits for a write lock or an unfinished entry header before Chronicle
+   * recovers it (its default is 10 s). A journal has exactly one appender, in one process, so the
+   * only holder such a wait can meet is a writer that was killed mid-append ({@code kill -9}):
+   * waiting longer only delays the restart or the failover of a node that reuses its journal.
+   */
+  static final long WRITE_LOCK_TIMEOUT_MS = 1_000;
+
   private static SingleChronicleQueue build(Path dir, TimeProvider clock, boolean readOnly) {
     try {
-      return SingleChronicleQueueBuilder.binary(dir)
+      SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
           .rollCycle(ROLL_CYCLE)
           .timeProvider(clock)
-          .readOnly(readOnly)
-          .build();
+          .readOnly(readOnly);
+      if (!readOnly) {
+        builder.timeoutMS(WRITE_LOCK_TIMEOUT_MS);
+      }
+      return builder.build();
     } catch (RuntimeException e) {
       throw new JournalException("cannot open journal: dir=" + dir + " readOnly=" + readOnly
           + " error=" + e.getMessage(), e);
