@@ -35,8 +35,8 @@ class PipelineStartIT {
       PgcdcConfig config = f.config("  create: false\n", "");
       assertThatThrownBy(() -> Pipeline.start(config, f.metrics, Term.standalone()))
           .isInstanceOf(PipelineException.class)
-          .hasMessage("replication slot '" + f.slot + "' does not exist: create it with 'pgcdc slot create'"
-              + " or set source.create=true");
+          .hasMessage("source check failed: slot " + f.slot + " does not exist and source.create is false"
+              + " (fix: pgcdc slot create --config FILE, or set source.create: true)");
       assertThat(f.queryText("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'"))
           .isEqualTo("0");
     }

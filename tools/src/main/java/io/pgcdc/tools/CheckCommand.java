@@ -1,10 +1,10 @@
 package io.pgcdc.tools;
 
 import io.pgcdc.engine.config.PgcdcConfig;
-import io.pgcdc.tools.check.CheckResult;
+import io.pgcdc.engine.preflight.CheckResult;
 import io.pgcdc.tools.check.ClusterPreflight;
 import io.pgcdc.tools.check.SinkPreflight;
-import io.pgcdc.tools.check.SourcePreflight;
+import io.pgcdc.engine.preflight.SourcePreflight;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

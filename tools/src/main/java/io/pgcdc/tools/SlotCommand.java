@@ -2,7 +2,7 @@ package io.pgcdc.tools;
 
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.config.PgcdcConfig;
-import io.pgcdc.tools.check.SlotState;
+import io.pgcdc.engine.preflight.SlotState;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -8,7 +8,7 @@ import io.pgcdc.ha.ClusterStatus;
 import io.pgcdc.ha.ClusterView;
 import io.pgcdc.ha.Member;
 import io.pgcdc.ha.ZooKeeperConnection;
-import io.pgcdc.tools.check.SlotState;
+import io.pgcdc.engine.preflight.SlotState;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.Optional;

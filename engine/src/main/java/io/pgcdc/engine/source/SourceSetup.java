@@ -4,6 +4,9 @@ import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.config.TablePattern;
+import io.pgcdc.engine.preflight.CheckResult;
+import io.pgcdc.engine.preflight.SlotState;
+import io.pgcdc.engine.preflight.SourcePreflight;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Source management of SPEC §4, run at every start before streaming: preflight checks, the
- * publication (created when absent, altered to the {@code tables:} patterns), the slot (created
- * when absent), and the slot checks the reader needs after a connection loss.
+ * Source management of SPEC §4, run at every start before streaming: the preflight (the same
+ * {@link SourcePreflight} checks {@code pgcdc check} prints), the publication (created when absent,
+ * altered to the {@code tables:} patterns), the slot (created when absent), and the slot checks the
+ * reader needs after a connection loss.
  *
  * <pre>
- *   connect -&gt; wal_level = logical? -&gt; REPLICATION privilege? -&gt; publication (create, SET tables)
- *           -&gt; slot (create; plugin pgoutput? same database? not invalidated?) -&gt; warn keyless tables
+ *   connect -&gt; SourcePreflight: warn -&gt; log, FAIL -&gt; one error listing every failure
+ *           -&gt; publication (create, SET tables) -&gt; slot (create, or resume at confirmed_flush_lsn)
  * </pre>
  *
  * The publication is created before the slot: pgoutput looks the publication up in the catalog
@@ -52,15 +56,32 @@ public final class SourceSetup {
    */
   public long prepare() throws PipelineException {
     try (Connection c = connect()) {
-      checkWalLevel(c);
-      checkReplicationPrivilege(c);
+      preflight(c);
+      superuser = "on".equals(single(c, "SHOW is_superuser"));
       preparePublication(c);
-      long confirmed = prepareSlot(c);
-      warnKeylessTables(c);
-      return confirmed;
+      return prepareSlot(c);
     } catch (SQLException e) {
       throw new PipelineException("preparing the source failed on " + config.redactedUrl() + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs the checks {@code pgcdc check} runs: warnings are logged one per line, and all failures
+   * are reported together, so an operator fixes them in one round.
+   */
+  private void preflight(Connection c) throws SQLException, PipelineException {
+    List<String> failures = new ArrayList<>();
+    for (CheckResult r : new SourcePreflight(c, config).run()) {
+      if (r.failed()) {
+        failures.add(r.what() + " (fix: " + r.fix() + ")");
+      } else if (r.status() == CheckResult.Status.WARN) {
+        LOG.warn("preflight: {}; fix: {}", r.what(), r.fix());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new PipelineException((failures.size() == 1 ? "source check failed: " : failures.size()
+          + " source checks failed: ") + String.join("; ", failures));
     }
   }
 
@@ -71,23 +92,6 @@ public final class SourceSetup {
       throw new PipelineException("cannot connect to PostgreSQL at " + config.redactedUrl() + " as "
           + config.user() + ": " + e.getMessage()
           + "; check source.url, source.user, source.password and that the server runs", e);
-    }
-  }
-
-  private static void checkWalLevel(Connection c) throws SQLException, PipelineException {
-    String level = single(c, "SHOW wal_level");
-    if (!"logical".equals(level)) {
-      throw new PipelineException("wal_level is '" + level + "' but logical decoding needs 'logical': set"
-          + " wal_level = logical in postgresql.conf (ALTER SYSTEM SET wal_level = logical) and restart PostgreSQL");
-    }
-  }
-
-  private void checkReplicationPrivilege(Connection c) throws SQLException, PipelineException {
-    superuser = "on".equals(single(c, "SHOW is_superuser"));
-    String ok = single(c, "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user");
-    if (!"t".equals(ok) && !"true".equals(ok)) {
-      throw new PipelineException("role '" + config.user() + "' lacks the REPLICATION privilege: run"
-          + " ALTER ROLE " + ident(config.user()) + " REPLICATION; as a superuser");
     }
   }
 
@@ -170,7 +174,7 @@ public final class SourceSetup {
   }
 
   private long prepareSlot(Connection c) throws SQLException, PipelineException {
-    Optional<SlotInfo> slot = slot(c);
+    Optional<SlotState> slot = SlotState.read(c, config.slot());
     if (slot.isEmpty()) {
       if (!config.create()) {
         throw new PipelineException("replication slot '" + config.slot() + "' does not exist: create it with"
@@ -187,19 +191,8 @@ public final class SourceSetup {
         }
       }
     }
-    SlotInfo info = slot.get();
-    if (!"pgoutput".equals(info.plugin())) {
-      throw new PipelineException("replication slot '" + config.slot() + "' uses plugin '" + info.plugin()
-          + "', pgcdc needs 'pgoutput': drop it (pgcdc slot drop) or choose another source.slot");
-    }
-    if (!info.sameDatabase()) {
-      throw new PipelineException("replication slot '" + config.slot() + "' belongs to database '"
-          + info.database() + "', not the one in source.url: choose another source.slot");
-    }
-    if (info.lost()) {
-      throw lost(config.slot(), info.confirmedLsn(), "was invalidated (its WAL was removed)");
-    }
-    return info.confirmedLsn();
+    // The preflight failed the start on a slot of another plugin, database or one invalidated.
+    return slot.get().confirmedFlushLsn();
   }
 
   /**
@@ -210,11 +203,11 @@ public final class SourceSetup {
    */
   public void checkSlot(long flushedLsn) throws SQLException, PipelineException {
     try (Connection c = connections.sql()) {
-      Optional<SlotInfo> slot = slot(c);
+      Optional<SlotState> slot = SlotState.read(c, config.slot());
       if (slot.isEmpty()) {
         throw lost(config.slot(), flushedLsn, "no longer exists (it was dropped)");
       }
-      if (slot.get().lost()) {
+      if (slot.get().invalidated()) {
         throw lost(config.slot(), flushedLsn, "was invalidated (its WAL was removed)");
       }
     }
@@ -245,44 +238,6 @@ public final class SourceSetup {
         + " pgcdc will not recreate the slot silently. To resume: create it again (pgcdc slot create), which"
         + " streams only changes made from then on, and re-sync what changed in between from the source"
         + " tables; events up to " + Lsn.format(flushedLsn) + " can be replayed with pgcdc replay");
-  }
-
-  private void warnKeylessTables(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT p.schemaname, p.tablename FROM pg_publication_tables p"
-            + " JOIN pg_namespace n ON n.nspname = p.schemaname"
-            + " JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename"
-            + " WHERE p.pubname = ? AND c.relreplident = 'd'"
-            + " AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)")) {
-      s.setString(1, config.publication());
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          String table = ident(r.getString(1)) + "." + ident(r.getString(2));
-          LOG.warn("table {} has no primary key and REPLICA IDENTITY DEFAULT: its updates and deletes carry no"
-              + " key; fix with ALTER TABLE {} REPLICA IDENTITY FULL (or add a primary key)", table, table);
-        }
-      }
-    }
-  }
-
-  private record SlotInfo(String plugin, String database, boolean sameDatabase, boolean lost, long confirmedLsn) {}
-
-  private Optional<SlotInfo> slot(Connection c) throws SQLException {
-    boolean walStatus = c.getMetaData().getDatabaseMajorVersion() >= 13;
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT plugin, database, database = current_database(), "
-            + (walStatus ? "wal_status = 'lost'" : "false") + ", confirmed_flush_lsn::text"
-            + " FROM pg_replication_slots WHERE slot_name = ?")) {
-      s.setString(1, config.slot());
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) {
-          return Optional.empty();
-        }
-        String confirmed = r.getString(5);
-        return Optional.of(new SlotInfo(r.getString(1), r.getString(2), r.getBoolean(3), r.getBoolean(4),
-            confirmed == null ? 0 : Lsn.parse(confirmed)));
-      }
-    }
   }
 
   private static boolean exists(Connection c, String sql, String arg) throws SQLException {

@@ -1,7 +1,9 @@
 package io.pgcdc.tools.check;
 
-import static io.pgcdc.tools.check.CheckResult.fail;
-import static io.pgcdc.tools.check.CheckResult.ok;
+import static io.pgcdc.engine.preflight.CheckResult.fail;
+import static io.pgcdc.engine.preflight.CheckResult.ok;
+
+import io.pgcdc.engine.preflight.CheckResult;
 
 import io.pgcdc.ha.ClusterConfig;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,8 @@
-package io.pgcdc.tools.check;
+package io.pgcdc.engine.preflight;
 
-import static io.pgcdc.tools.check.CheckResult.fail;
-import static io.pgcdc.tools.check.CheckResult.ok;
-import static io.pgcdc.tools.check.CheckResult.warn;
+import static io.pgcdc.engine.preflight.CheckResult.fail;
+import static io.pgcdc.engine.preflight.CheckResult.ok;
+import static io.pgcdc.engine.preflight.CheckResult.warn;
 
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.config.PgcdcConfig;

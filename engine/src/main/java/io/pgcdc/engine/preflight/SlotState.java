@@ -1,4 +1,4 @@
-package io.pgcdc.tools.check;
+package io.pgcdc.engine.preflight;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,10 +1,10 @@
-package io.pgcdc.tools.check;
+package io.pgcdc.engine.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgcdc.engine.config.TablePattern;
-import io.pgcdc.tools.check.CheckResult.Status;
-import io.pgcdc.tools.check.SourcePreflight.TableInfo;
+import io.pgcdc.engine.preflight.CheckResult.Status;
+import io.pgcdc.engine.preflight.SourcePreflight.TableInfo;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

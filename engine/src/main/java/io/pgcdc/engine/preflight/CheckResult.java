@@ -1,4 +1,4 @@
-package io.pgcdc.tools.check;
+package io.pgcdc.engine.preflight;
 
 /**
  * One preflight verdict: {@code ok} (ready), {@code warn} (works, but something will bite) or
