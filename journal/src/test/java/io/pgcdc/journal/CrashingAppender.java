@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Child-JVM main for {@link JournalCrashTest}: appends entries {@code first}, {@code first+1}, ...
+ * Child-JVM main for {@link JournalCrashIT}: appends entries {@code first}, {@code first+1}, ...
  * with bodies of varying size until it is killed. Prints {@code started} once the first entry
  * is journaled. Arguments: journal directory, first entry index.
  */
@@ -19,7 +19,7 @@ public final class CrashingAppender {
     JournalRecord r = new JournalRecord();
     long first = Long.parseLong(args[1]);
     for (long i = first; ; i++) {
-      appender.append(Entries.fill(r, i, 1, JournalCrashTest.bodySize(i)));
+      appender.append(Entries.fill(r, i, 1, JournalCrashIT.bodySize(i)));
       if (i == first) {
         System.out.println("started");
         System.out.flush();

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of a process in the middle of appending: the journal stays readable, every entry is
- * whole, the last one is whole or absent, and a new appender continues after it.
+ * whole, the last one is whole or absent, and a new appender continues after it. An IT rather
+ * than a unit test because it starts child JVMs (no servers).
  */
 @Timeout(120)
-class JournalCrashTest {
+class JournalCrashIT {
 
   @TempDir
   Path dir;
