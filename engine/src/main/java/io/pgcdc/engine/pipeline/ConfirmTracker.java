@@ -164,9 +164,10 @@ public final class ConfirmTracker {
       }
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("flushed {} -> {} by {} (journaled {}, confirmed {}, offer {} at seq {}, released {}, cursor {},"
-          + " limit {})", Lsn.format(current), Lsn.format(candidate), source, Lsn.format(journaledLsn),
-          Lsn.format(confirmedLsn), Lsn.format(offerLsn), offerSequence, releasedTo, ring.getCursor(),
+      LOG.debug("flushed {} -> {} by {} (journaled {}, confirmed {}, server offer {} at seq {}, released {},"
+          + " cursor {}, transaction being read {}, limit {})", Lsn.format(current), Lsn.format(candidate), source,
+          Lsn.format(journaledLsn), Lsn.format(confirmedLsn), Lsn.format(offerLsn), offerSequence, releasedTo,
+          ring.getCursor(), receivingCommit == NONE ? "none" : Lsn.format(receivingCommit),
           limit == NONE ? "none" : Lsn.format(limit));
     }
     flushedLsn = candidate;
