@@ -60,7 +60,7 @@ public final class ConfirmTracker {
   private long receivingCommit = NONE;
   private long offerLsn;
   private long offerSequence = RingBuffer.INITIAL_CURSOR_VALUE;
-  private long violations;
+  private volatile long violations;
   private volatile long journaledLsn;
   private volatile long confirmedLsn;
   private volatile long flushedLsn;

@@ -99,7 +99,7 @@ public final class SlotReader implements Runnable {
   private long lastSentFlushed = -1;
   /** Highest flushed LSN ever sent to the server in this session (all streams). */
   private long maxSentFlushed = -1;
-  private long replayedBelowFlushed;
+  private volatile long receivedBelowFlushed;
   private boolean transactionOpen;
   /** Final (commit) LSN of the open transaction. */
   private long transactionCommit;
@@ -379,7 +379,7 @@ public final class SlotReader implements Runnable {
    */
   private void checkNotFlushedPast(long commitLsn, long xid) {
     if (commitLsn < maxSentFlushed) {
-      replayedBelowFlushed++;
+      receivedBelowFlushed++;
       LOG.error("received transaction {} committed at {} below the flushed LSN {} already sent to PostgreSQL:"
           + " the flushed LSN was reported too far (pgcdc bug, please report this line)", xid,
           Lsn.format(commitLsn), Lsn.format(maxSentFlushed));
@@ -536,7 +536,7 @@ public final class SlotReader implements Runnable {
    * always 0 unless the flushed LSN was reported too far).
    */
   public long receivedBelowFlushed() {
-    return replayedBelowFlushed;
+    return receivedBelowFlushed;
   }
 
   /** True while a replication stream is open. */
