@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.replication.LogSequenceNumber;
@@ -20,12 +21,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The ring's single producer: reads pgoutput messages from the replication slot and copies each
  * into a preallocated ring slot; owns the replication connection, so it also sends the status
- * updates (flushed = {@link ConfirmTracker#flushedLsn()}) on a timer.
+ * updates (flushed = {@link ConfirmTracker#flushedLsn()}): within {@value #FLUSH_REPORT_MILLIS} ms
+ * of the flushed LSN moving, and every {@code status_interval} regardless (keepalive).
  *
  * <pre>
- *   loop: readPending() -- null --&gt; release + status timer + park
- *                       -- msg  --&gt; wait for a free slot (release + status timer while waiting)
- *                                    copy bytes, publish sequence
+ *   loop: readPending() -- null --&gt; offer the server position (between transactions only)
+ *                                    release + status + park
+ *                       -- msg  --&gt; wait for a free slot (release + status while waiting)
+ *                                    copy bytes, record its commit LSN, publish sequence
+ *                                    between transactions again? offer the server position
  *         protocol v2:  Stream Start .. changes .. Stop -&gt; StreamSpool (disk)
  *                       Stream Commit -&gt; Begin + spooled changes + Commit into the ring; Abort -&gt; dropped
  *   connection lost: slot gone/invalidated? -&gt; stop with the SPEC §4 error
@@ -39,6 +43,17 @@ import org.slf4j.LoggerFactory;
  * skipped here (a Begin's final LSN below the last received Commit), so the ring never holds a
  * transaction twice.
  *
+ * <p>What the flushed LSN may follow: pgjdbc's last received LSN is the start of the last XLogData
+ * (for a Begin or a change: a position inside a transaction whose Commit has not arrived; for a
+ * Relation: 0) or a keepalive's WAL end. The server sends a transaction only when it decodes its
+ * commit record, and every message in order, so a position read while no transaction is open in the
+ * stream proves that every transaction committed below it was already received. The reader offers
+ * it to the tracker only then, after the message that carried it is in the ring, together with the
+ * ring cursor ({@link ConfirmTracker#serverReached}); never while a transaction is open, spooled, being
+ * skipped or replayed, and never from a message still in hand (waiting for a ring slot). Every event
+ * is published with the commit LSN of its transaction ({@link ConfirmTracker#published}), which the
+ * tracker uses as an independent limit.
+ *
  * <p>Threading: one dedicated thread ({@code pgcdc-slot-reader}) runs {@link #run()}; the LSN
  * accessors are read by any thread.
  */
@@ -49,6 +64,8 @@ public final class SlotReader implements Runnable {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final long RELEASE_EVERY_MASK = 255;
+  /** At most this often, a status update reports a flushed LSN that moved (the timer is for keepalives). */
+  static final long FLUSH_REPORT_MILLIS = 50;
   private static final long SLOT_BUSY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
   private static final long MAX_BUSY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** SQLSTATE object_in_use: "replication slot ... is active for PID ...". */
@@ -62,12 +79,14 @@ public final class SlotReader implements Runnable {
   /** Room for a synthesized Begin (21 bytes) or Commit (26 bytes). */
   private static final int SYNTHETIC_BYTES = 32;
 
-  private final ReplicationConnections connections;
+  private final String slot;
+  private final StreamSource source;
   private final SourceSetup setup;
   private final RingBuffer<RingEvent> ring;
   private final ConfirmTracker tracker;
   private final PipelineControl control;
   private final long statusIntervalNanos;
+  private final long checkIntervalNanos;
   private final StreamSpool spool;
   private final byte[] synthetic = new byte[SYNTHETIC_BYTES];
   private boolean inStream;
@@ -76,24 +95,58 @@ public final class SlotReader implements Runnable {
   private Connection connection;
   private PGReplicationStream stream;
   private long lastStatusNanos;
+  private long nextCheckNanos;
   private long lastSentFlushed = -1;
+  /** Highest flushed LSN ever sent to the server in this session (all streams). */
+  private long maxSentFlushed = -1;
+  private volatile long receivedBelowFlushed;
   private boolean transactionOpen;
+  /** Final (commit) LSN of the open transaction. */
+  private long transactionCommit;
   private boolean skippingTransaction;
   private long lastCommitEnd;
   private volatile long receivedLsn;
   private volatile long serverLsn;
   private volatile boolean connected;
 
+  /** How the reader gets a replication stream; tests script one. */
+  interface StreamSource {
+    /** A replication connection (may be null when the stream needs none). */
+    Connection connect() throws SQLException;
+
+    /** Starts streaming the slot on {@code connection}. */
+    PGReplicationStream start(Connection connection) throws SQLException;
+  }
+
   /** @param spoolDir where streamed in-progress transactions wait for their commit (protocol v2) */
   public SlotReader(ReplicationConnections connections, SourceSetup setup, RingBuffer<RingEvent> ring,
       ConfirmTracker tracker, PipelineControl control, Path spoolDir) {
+    this(connections.config().slot(), connections.config().statusInterval(), new StreamSource() {
+      @Override
+      public Connection connect() throws SQLException {
+        return connections.replication();
+      }
+
+      @Override
+      public PGReplicationStream start(Connection connection) throws SQLException {
+        return connections.stream(connection);
+      }
+    }, setup, ring, tracker, control, spoolDir);
+  }
+
+  SlotReader(String slot, Duration statusInterval, StreamSource source, SourceSetup setup,
+      RingBuffer<RingEvent> ring, ConfirmTracker tracker, PipelineControl control, Path spoolDir) {
     this.spool = new StreamSpool(spoolDir);
-    this.connections = connections;
+    this.slot = slot;
+    this.source = source;
     this.setup = setup;
     this.ring = ring;
     this.tracker = tracker;
     this.control = control;
-    this.statusIntervalNanos = connections.config().statusInterval().toNanos();
+    this.statusIntervalNanos = statusInterval.toNanos();
+    this.checkIntervalNanos = Math.min(statusIntervalNanos, TimeUnit.MILLISECONDS.toNanos(FLUSH_REPORT_MILLIS));
+    this.nextCheckNanos = System.nanoTime();
+    this.lastStatusNanos = nextCheckNanos - statusIntervalNanos;
   }
 
   /**
@@ -110,7 +163,7 @@ public final class SlotReader implements Runnable {
         if (takeOver) {
           int n = setup.terminateSlotHolder();
           if (n > 0) {
-            LOG.info("terminated {} walsender(s) still holding slot {}", n, connections.config().slot());
+            LOG.info("terminated {} walsender(s) still holding slot {}", n, slot);
           }
         }
         openStream();
@@ -128,7 +181,6 @@ public final class SlotReader implements Runnable {
   }
 
   private PipelineException startFailure(SQLException e, boolean busy) throws PipelineException {
-    String slot = connections.config().slot();
     if (busy) {
       return new PipelineException("replication slot '" + slot + "' is in use by another process (" + e.getMessage()
           + "): stop the other pgcdc streaming it, or choose another source.slot");
@@ -171,29 +223,52 @@ public final class SlotReader implements Runnable {
   private void readUntilStopped() throws SQLException {
     while (control.reading()) {
       ByteBuffer message = stream.readPending();
+      // XLogData start of the message, or (no message) the newest keepalive WAL end if higher.
+      long position = stream.getLastReceiveLSN().asLong();
       if (message == null) {
-        followServer();
+        tracker.release();
+        offerServerPosition(position);
         maybeSendStatus();
         LockSupport.parkNanos(IDLE_PARK_NANOS);
         continue;
       }
-      long start = stream.getLastReceiveLSN().asLong();
-      if (start == 0) {
-        // pgoutput sends Relation and Type messages with XLogData start 0: they belong where the
-        // previous message was.
-        start = receivedLsn;
+      // pgoutput sends Relation and Type messages with XLogData start 0: they belong where the
+      // previous message was.
+      long start = position == 0 ? receivedLsn : position;
+      if (!spooled(message, start) && accept(message, start)) {
+        publish(start, transactionOpen ? transactionCommit : start, message.array(),
+            message.arrayOffset() + message.position(), message.remaining());
+        if (transactionOpen && message.get(message.position()) == COMMIT) {
+          transactionOpen = false;
+          tracker.receiving(ConfirmTracker.NONE);
+        }
       }
-      if (spooled(message, start) || !accept(message)) {
-        continue;
-      }
-      publish(start, message.array(), message.arrayOffset() + message.position(), message.remaining());
+      offerServerPosition(position);
     }
   }
 
-  /** Copies one message into the next free ring slot (waiting for one if needed). */
-  private void publish(long start, byte[] src, int offset, int length) throws SQLException {
+  /**
+   * Offers {@code position} (pgjdbc's last received LSN, read right after the last readPending) to
+   * the tracker when it proves something: only between transactions, after the message that carried
+   * it was published or dropped, with the cursor that covers every transaction committed below it.
+   */
+  private void offerServerPosition(long position) {
+    if (position != 0 && !transactionOpen && !inStream && !skippingTransaction) {
+      tracker.serverReached(position, ring.getCursor());
+      if (position > serverLsn) {
+        serverLsn = position;
+      }
+    }
+  }
+
+  /**
+   * Copies one message into the next free ring slot (waiting for one if needed), recording the
+   * commit LSN of its transaction (for a non-transactional message: its own LSN) with the tracker.
+   */
+  private void publish(long start, long commitLsn, byte[] src, int offset, int length) throws SQLException {
     long sequence = claim();
     ring.get(sequence).copyWal(start, src, offset, length);
+    tracker.published(sequence, commitLsn);
     ring.publish(sequence);
     receivedLsn = start;
     if ((sequence & RELEASE_EVERY_MASK) == 0) {
@@ -242,14 +317,17 @@ public final class SlotReader implements Runnable {
       spool.abort(xid, xid); // already received before a reconnect
       return;
     }
+    checkNotFlushedPast(commitLsn, xid);
     // Open before publishing anything: pgjdbc's last received LSN is already this transaction's
     // end, and the tracker must not follow it while the transaction is still on its way to the ring.
     transactionOpen = true;
+    transactionCommit = commitLsn;
+    tracker.receiving(commitLsn);
     ByteBuffer b = ByteBuffer.wrap(synthetic);
     b.put(BEGIN).putLong(commitLsn).putLong(commitTime).putInt((int) xid);
-    publish(commitLsn, synthetic, 0, b.position());
+    publish(commitLsn, commitLsn, synthetic, 0, b.position());
     try {
-      spool.commit(xid, (walStart, buffer, length) -> publish(walStart, buffer, 0, length));
+      spool.commit(xid, (walStart, buffer, length) -> publish(walStart, commitLsn, buffer, 0, length));
     } catch (SQLException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -257,34 +335,55 @@ public final class SlotReader implements Runnable {
     }
     b.clear();
     b.put(COMMIT).put(flags).putLong(commitLsn).putLong(endLsn).putLong(commitTime);
-    publish(endLsn, synthetic, 0, b.position());
+    publish(endLsn, commitLsn, synthetic, 0, b.position());
     transactionOpen = false;
+    tracker.receiving(ConfirmTracker.NONE);
     lastCommitEnd = endLsn;
   }
 
   /**
    * Tracks transaction boundaries and drops transactions already received before a reconnect.
-   * Reads only the type byte and, for a Begin, its final LSN.
+   * Reads only the type byte and, for a Begin, its final LSN. A Commit leaves the transaction open
+   * until it is published ({@link #readUntilStopped}), so nothing follows its end LSN before that.
    */
-  private boolean accept(ByteBuffer message) {
+  private boolean accept(ByteBuffer message, long start) {
     int p = message.position();
     byte type = message.get(p);
     if (type == BEGIN) {
       long finalLsn = message.getLong(p + 1);
       skippingTransaction = finalLsn < lastCommitEnd;
-      transactionOpen = !skippingTransaction;
-      return !skippingTransaction;
+      if (skippingTransaction) {
+        return false;
+      }
+      checkNotFlushedPast(finalLsn, Integer.toUnsignedLong(message.getInt(p + 17)));
+      transactionOpen = true;
+      transactionCommit = finalLsn;
+      tracker.receiving(finalLsn);
+      return true;
     }
     if (type == COMMIT) {
       if (skippingTransaction) {
         skippingTransaction = false;
         return false;
       }
-      transactionOpen = false;
-      lastCommitEnd = stream.getLastReceiveLSN().asLong();
+      lastCommitEnd = start;
       return true;
     }
     return !skippingTransaction;
+  }
+
+  /**
+   * Runtime guard of the flushed-LSN invariant: a transaction not received before whose commit LSN
+   * is below a flushed LSN already sent means pgcdc told PostgreSQL it had what it did not (a
+   * restart would skip this transaction), or the server re-sent something reported flushed.
+   */
+  private void checkNotFlushedPast(long commitLsn, long xid) {
+    if (commitLsn < maxSentFlushed) {
+      receivedBelowFlushed++;
+      LOG.error("received transaction {} committed at {} below the flushed LSN {} already sent to PostgreSQL:"
+          + " the flushed LSN was reported too far (pgcdc bug, please report this line)", xid,
+          Lsn.format(commitLsn), Lsn.format(maxSentFlushed));
+    }
   }
 
   /** Waits for a free slot, feeding status updates meanwhile; throws Halted when the pipeline halts. */
@@ -298,9 +397,19 @@ public final class SlotReader implements Runnable {
     return ring.next();
   }
 
+  /**
+   * Called per event and while waiting: costs a clock read; every {@value #FLUSH_REPORT_MILLIS} ms
+   * (or status interval, if shorter) it releases finished events and sends a status update when the
+   * flushed LSN moved, or when the status interval passed (keepalive).
+   */
   private void maybeSendStatus() throws SQLException {
     long now = System.nanoTime();
-    if (now - lastStatusNanos >= statusIntervalNanos) {
+    if (now - nextCheckNanos < 0) {
+      return;
+    }
+    nextCheckNanos = now + checkIntervalNanos;
+    tracker.release();
+    if (tracker.flushedLsn() != lastSentFlushed || now - lastStatusNanos >= statusIntervalNanos) {
       lastStatusNanos = now;
       sendStatus();
     }
@@ -308,28 +417,28 @@ public final class SlotReader implements Runnable {
 
   /** Reports the flushed LSN; never after a failure, so a failed event's LSN is never confirmed. */
   private void sendStatus() throws SQLException {
-    followServer();
+    tracker.release();
     if (control.failed()) {
       return;
     }
     long flushed = tracker.flushedLsn();
+    // The server has at least what it told us is flushed; pgjdbc's last received LSN can be behind.
+    if (flushed > serverLsn) {
+      serverLsn = flushed;
+    }
     if (flushed != lastSentFlushed) {
       LogSequenceNumber lsn = LogSequenceNumber.valueOf(flushed);
       stream.setFlushedLSN(lsn);
       stream.setAppliedLSN(lsn);
       lastSentFlushed = flushed;
+      if (flushed > maxSentFlushed) {
+        maxSentFlushed = flushed;
+      }
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("status update: flushed {}", Lsn.format(flushed));
+      }
     }
     stream.forceUpdateStatus();
-  }
-
-  /** Releases what the stages finished and lets the flushed LSN follow the server when idle. */
-  private void followServer() {
-    tracker.release();
-    long server = stream.getLastReceiveLSN().asLong();
-    tracker.followServer(server, transactionOpen);
-    // pgjdbc exposes only the last received position (XLogData start or keepalive WAL end); the
-    // flushed LSN (a Commit's end) can be ahead of it, and the server has at least that much.
-    serverLsn = Math.max(Math.max(server, tracker.flushedLsn()), serverLsn);
   }
 
   private void reconnect(SQLException cause) throws PipelineException {
@@ -341,12 +450,15 @@ public final class SlotReader implements Runnable {
       try {
         setup.checkSlot(tracker.flushedLsn());
         // The server re-sends the open transaction from its Begin and in-progress streamed
-        // transactions from their first change.
+        // transactions from their first change. Its events already in the ring keep their commit
+        // LSN there, so the tracker still holds the flushed LSN below it.
         transactionOpen = false;
+        skippingTransaction = false;
+        tracker.receiving(ConfirmTracker.NONE);
         inStream = false;
         spool.clear();
         openStream();
-        LOG.info("replication stream resumed on slot {}", connections.config().slot());
+        LOG.info("replication stream resumed on slot {}", slot);
         return;
       } catch (SQLException e) {
         closeStream();
@@ -358,8 +470,8 @@ public final class SlotReader implements Runnable {
   }
 
   private void openStream() throws SQLException {
-    connection = connections.replication();
-    stream = connections.stream(connection);
+    connection = source.connect();
+    stream = source.start(connection);
     lastSentFlushed = -1;
     connected = true;
   }
@@ -417,6 +529,14 @@ public final class SlotReader implements Runnable {
   /** Newest WAL position the server reported (XLogData or keepalive). */
   public long serverLsn() {
     return serverLsn;
+  }
+
+  /**
+   * Transactions received with a commit LSN below a flushed LSN already sent (the runtime guard;
+   * always 0 unless the flushed LSN was reported too far).
+   */
+  public long receivedBelowFlushed() {
+    return receivedBelowFlushed;
   }
 
   /** True while a replication stream is open. */

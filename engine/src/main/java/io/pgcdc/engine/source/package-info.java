@@ -9,7 +9,8 @@
  *   stream: replication connection (replication=database, simple query mode, TimeZone=UTC ...)
  *           START_REPLICATION SLOT s LOGICAL 0/0 (proto_version '2', streaming 'on', publication_names 'p',
  *                                                 messages 'true')      -- v1 before PostgreSQL 14
- *           CopyData XLogData ─&gt; ring slot      status update (flushed = tracker) every status_interval
+ *           CopyData XLogData ─&gt; ring slot      status update (flushed = tracker) within 50 ms of it
+ *                                                moving, and every status_interval (keepalive)
  * </pre>
  *
  * <p>Threads: setup runs on the caller's thread; the reader owns {@code pgcdc-slot-reader}.
