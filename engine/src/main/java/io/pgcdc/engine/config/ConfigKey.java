@@ -19,7 +19,7 @@ public enum ConfigKey {
       "tables in the publication"),
   SOURCE_CREATE("source.create", "true", "true|false", "create slot and publication when absent"),
   SOURCE_STATUS_INTERVAL("source.status_interval", "1s", "100ms..30s",
-      "how often a standby status update is sent to the server"),
+      "keepalive interval of standby status updates; a moved flushed LSN is reported within 50 ms"),
   RABBITMQ_URI("sink.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:5672", "amqp[s]://user:password@host:port[/vhost]",
       "broker; the password in it is never printed"),
   RABBITMQ_EXCHANGE("sink.rabbitmq.exchange", "pgcdc", "1-255 characters, not amq.*", "durable topic exchange"),
