@@ -2,6 +2,7 @@ package io.pgcdc.engine;
 
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.engine.sink.EpochExchanges;
 import io.pgcdc.ha.ClusterConfig;
 import io.pgcdc.ha.ClusterNode;
 import io.pgcdc.ha.LeadershipListener;
@@ -10,6 +11,7 @@ import io.pgcdc.ha.RevokeReason;
 import io.pgcdc.ha.Role;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * (epoch 0). In a cluster it joins leader election and runs a pipeline only while leading:
  *
  * <pre>
- *   onElected(e)   -&gt; Pipeline.start(term e: publish only while isLeading(e))   role LEADER
- *   onSuspended(e) -&gt; (the publish path already sees isLeading(e) == false)
- *   onRevoked(e)   -&gt; pipeline.close()                                          role STANDBY
+ *   onElected(e)   -&gt; fence: delete the exchanges of epochs [retired floor, e), create &lt;exchange&gt;.e&lt;e&gt;,
+ *                     record the floor e in ZooKeeper (see {@link EpochExchanges})
+ *                  -&gt; Pipeline.start(term e: publish to &lt;exchange&gt;.e&lt;e&gt; only while isLeading(e))  role LEADER
+ *   onSuspended(e) -&gt; (the publish path already sees isLeading(e) == false)              role SUSPENDED
+ *   onRevoked(e)   -&gt; pipeline.close()                                                   role STANDBY
  * </pre>
  *
  * <p>Threading: {@link #start}/{@link #close} on the caller's thread; leadership callbacks on the
@@ -63,13 +67,24 @@ public final class Node implements AutoCloseable, LeadershipListener {
    * (the pipeline starts when this node wins).
    */
   public static Node start(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status) throws PipelineException {
+    return start(config, metrics, status, null);
+  }
+
+  /**
+   * As {@link #start(PgcdcConfig, PipelineMetrics, NodeStatus)}, registering {@code opsAddress}
+   * (the ops server's bound address, whose port is the real one when {@code metrics.listen} asked
+   * for port 0) as this member's metrics address; null registers {@code metrics.listen} as written.
+   */
+  public static Node start(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status,
+      InetSocketAddress opsAddress) throws PipelineException {
     Node node = new Node(config, metrics, status);
     if (config.cluster().isEmpty()) {
       node.run(Pipeline.start(config, metrics, Term.standalone()));
       return node;
     }
     ClusterConfig cc = config.cluster().get();
-    node.cluster = new ClusterNode(cc, new Member(cc.nodeId(), host(), config.metrics().listen()), node);
+    String metricsAddress = opsAddress == null ? config.metrics().listen() : hostPort(opsAddress);
+    node.cluster = new ClusterNode(cc, new Member(cc.nodeId(), host(), metricsAddress), node);
     status.leader(node.cluster::leaderId);
     node.cluster.start();
     LOG.info("node {} joined cluster {} at {}; standing by", cc.nodeId(), cc.name(), cc.zookeeper());
@@ -92,6 +107,7 @@ public final class Node implements AutoCloseable, LeadershipListener {
     status.epoch(epoch);
     while (cluster.isLeading(epoch)) {
       try {
+        fenceOlderEpochs(epoch);
         run(Pipeline.start(config, metrics, new Term(epoch, cluster::isLeading)));
         status.role(Role.LEADER);
         LOG.info("leader of epoch {}: streaming", epoch);
@@ -105,8 +121,31 @@ public final class Node implements AutoCloseable, LeadershipListener {
     }
   }
 
+  /**
+   * Broker-side fence, before anything of {@code epoch} is published: deletes the exchanges of
+   * every older epoch not yet retired, creates this epoch's, then records in ZooKeeper that
+   * everything below {@code epoch} is gone (so the next leader starts from there). A failed
+   * record only makes the next leader delete the same range again.
+   */
+  private void fenceOlderEpochs(long epoch) throws PipelineException {
+    long oldestLive;
+    try {
+      oldestLive = cluster.retiredBelow();
+    } catch (Exception e) {
+      throw new PipelineException("cannot read the retired epochs from ZooKeeper: " + e.getMessage(), e);
+    }
+    EpochExchanges.claim(config.rabbitmq(), epoch, oldestLive, () -> cluster.isLeading(epoch));
+    try {
+      cluster.retireBelow(epoch);
+    } catch (Exception e) {
+      LOG.warn("epoch {}: could not record in ZooKeeper that older epochs are retired ({}); the next leader"
+          + " deletes their exchanges again", epoch, e.getMessage());
+    }
+  }
+
   @Override
   public void onSuspended(long epoch) {
+    status.role(Role.SUSPENDED);
     LOG.warn("ZooKeeper connection suspended: publishing under epoch {} stopped", epoch);
   }
 
@@ -146,6 +185,13 @@ public final class Node implements AutoCloseable, LeadershipListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** {@code host:port} of a bound address; a wildcard address names this host instead. */
+  private static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress() == null ? address.getHostString()
+        : address.getAddress().isAnyLocalAddress() ? host() : address.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private static String host() {

@@ -3,6 +3,9 @@ package io.pgcdc.tools.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.pgcdc.engine.sink.EpochExchanges;
 import io.pgcdc.ha.ClusterConfig;
 import io.pgcdc.ha.ClusterPaths;
 import io.pgcdc.ha.ClusterView;
@@ -59,12 +62,23 @@ class ClusterFailoverIT {
 
   @AfterEach
   void removeBed() throws Exception {
+    long lastEpoch = Math.max(highestEpoch(), 0) + 5; // and a few that may not have published
     try {
       bed.close();
+      removeEpochExchanges(lastEpoch);
     } finally {
       if (observer != null) {
         removeClusterZnodes();
         observer.close();
+      }
+    }
+  }
+
+  /** Each leader's {@code <exchange>.e<N>} stays until the next leader deletes it; the last ones stay. */
+  private void removeEpochExchanges(long upTo) throws Exception {
+    try (Connection c = TestServers.rabbitmq().connect(); Channel channel = c.createChannel()) {
+      for (long epoch = 1; epoch <= upTo; epoch++) {
+        channel.exchangeDelete(EpochExchanges.name(bed.exchange(), epoch));
       }
     }
   }
