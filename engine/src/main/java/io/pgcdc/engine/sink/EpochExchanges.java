@@ -107,6 +107,16 @@ public final class EpochExchanges {
     }
   }
 
+  /**
+   * Connects, declares the main exchange and disconnects: a standby's warm-up, so that the
+   * AMQP client is loaded and the broker known to answer before this node may have to lead.
+   */
+  public static void probe(PgcdcConfig.RabbitMq config) throws Exception {
+    try (Connection connection = RabbitChannel.connect(config, "pgcdc standby warm-up")) {
+      RabbitChannel.declare(connection.createChannel(), config);
+    }
+  }
+
   private static PipelineException notLeading(long epoch) {
     return new PipelineException("no longer the leader of epoch " + epoch + ": not publishing under it");
   }

@@ -138,6 +138,16 @@ class ClusterFailoverIT {
     return Duration.ofNanos(System.nanoTime() - sinceNanos);
   }
 
+  /** The nodes listen on {@code 127.0.0.1:0}; ZooKeeper must name the port each one actually got. */
+  private void assertMembersRegisterTheirBoundOpsPort() {
+    await("every node's ops port").atMost(FaultBed.PATIENCE)
+        .until(() -> nodes.stream().allMatch(n -> n.opsPort().isPresent()));
+    List<String> expected = nodes.stream().map(n -> n.name() + "=127.0.0.1:" + n.opsPort().orElseThrow()).toList();
+    await("members registered with their bound ports").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .untilAsserted(() -> assertThat(view.members()).extracting(m -> m.nodeId() + "=" + m.metricsAddress())
+            .containsExactlyInAnyOrderElementsOf(expected));
+  }
+
   private void assertEverythingArrived(RowWriter writer) throws Exception {
     bed.awaitAllRows(writer);
     assertThat(writer.failure()).isNull();
@@ -151,6 +161,7 @@ class ClusterFailoverIT {
     startCluster(TestServers.zookeeper());
     PgcdcNode leader = awaitLeader(FaultBed.PATIENCE);
     bed.awaitSlotActive(leader);
+    assertMembersRegisterTheirBoundOpsPort();
     RowWriter writer = bed.writer(ROWS_PER_SECOND * 40, KEYS, ROWS_PER_SECOND).start();
     bed.awaitStreaming(leader, 0);
 
