@@ -75,6 +75,10 @@ public final class EpochExchanges {
     }
     String own = name(config.exchange(), epoch);
     long first = Math.max(Math.max(1, oldestLive), epoch - MAX_DELETES);
+    if (first > Math.max(1, oldestLive)) {
+      LOG.warn("epoch {}: {} older epochs were never retired; deleting only the exchanges of the last {}", epoch,
+          epoch - Math.max(1, oldestLive), MAX_DELETES);
+    }
     Connection connection;
     try {
       connection = RabbitChannel.connect(config, "pgcdc epoch " + epoch);
