@@ -136,11 +136,6 @@ final class RabbitChannel implements AutoCloseable {
         + " sink.rabbitmq.alternate_exchange, then restart pgcdc";
   }
 
-  /** The exchange {@link #publish} sends to: the main one, or the epoch's in a cluster. */
-  String exchange() {
-    return exchange;
-  }
-
   /** {@code basic.publish} with {@code mandatory} set. Publish thread. */
   void publish(String routingKey, AMQP.BasicProperties properties, byte[] body) throws IOException {
     channel.basicPublish(exchange, routingKey, true, properties, body);
