@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -124,6 +125,24 @@ class EpochFencingIT {
         assertThat(channel.isOpen()).isFalse();
       }
       assertThat(f.drain(f.queue)).extracting(Message::body).containsExactly("before");
+    }
+  }
+
+  @Test
+  void aNodeThatStopsLeadingWhileClaimingLeavesNoEpochExchangeBehind() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_fence_late")) {
+      PgcdcConfig config = f.config("", "");
+      String own = EpochExchanges.name(f.exchange, 5);
+      f.forgetExchangeLater(own);
+      AtomicInteger checks = new AtomicInteger();
+
+      // Leading at the check before the declare, no longer at the one after (frozen in between).
+      assertThatThrownBy(() -> EpochExchanges.claim(config.rabbitmq(), 5, 1, () -> checks.incrementAndGet() == 1))
+          .isInstanceOf(PipelineException.class).hasMessageContaining("no longer the leader of epoch 5");
+      assertThat(exchangeExists(f, own)).isFalse();
+      assertThatThrownBy(() -> EpochExchanges.claim(config.rabbitmq(), 5, 1, () -> false))
+          .isInstanceOf(PipelineException.class);
+      assertThat(exchangeExists(f, own)).isFalse();
     }
   }
 
