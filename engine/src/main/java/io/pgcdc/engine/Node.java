@@ -2,6 +2,9 @@ package io.pgcdc.engine;
 
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.engine.sink.EpochExchanges;
+import io.pgcdc.engine.source.ReplicationConnections;
+import io.pgcdc.journal.Journal;
 import io.pgcdc.ha.ClusterConfig;
 import io.pgcdc.ha.ClusterNode;
 import io.pgcdc.ha.LeadershipListener;
@@ -10,6 +13,7 @@ import io.pgcdc.ha.RevokeReason;
 import io.pgcdc.ha.Role;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +25,16 @@ import org.slf4j.LoggerFactory;
  * (epoch 0). In a cluster it joins leader election and runs a pipeline only while leading:
  *
  * <pre>
- *   onElected(e)   -&gt; Pipeline.start(term e: publish only while isLeading(e))   role LEADER
- *   onSuspended(e) -&gt; (the publish path already sees isLeading(e) == false)
- *   onRevoked(e)   -&gt; pipeline.close()                                          role STANDBY
+ *   onElected(e)   -&gt; fence: delete the exchanges of epochs [retired floor, e), create &lt;exchange&gt;.e&lt;e&gt;,
+ *                     record the floor e in ZooKeeper (see {@link EpochExchanges})
+ *                  -&gt; Pipeline.start(term e: publish to &lt;exchange&gt;.e&lt;e&gt; only while isLeading(e))  role LEADER
+ *   onSuspended(e) -&gt; (the publish path already sees isLeading(e) == false)              role SUSPENDED
+ *   onRevoked(e)   -&gt; pipeline.close()                                                   role STANDBY
  * </pre>
  *
  * <p>Threading: {@link #start}/{@link #close} on the caller's thread; leadership callbacks on the
- * cluster's event thread, one at a time. {@link #terminated()} completes when the node stops for
+ * cluster's event thread, one at a time; {@code pgcdc-warmup} warms a cluster member up once
+ * at start (the first {@code onElected} waits for it). {@link #terminated()} completes when the node stops for
  * good: after {@link #close()}, or exceptionally when a pipeline stopped on an error that a
  * restart would only repeat (lost slot, unroutable message).
  */
@@ -40,6 +47,8 @@ public final class Node implements AutoCloseable, LeadershipListener {
   private final NodeStatus status;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private ClusterNode cluster;
+  /** The standby's warm-up ({@link #warmUp()}); joined before the first pipeline starts. */
+  private volatile Thread warmUp;
   private volatile Pipeline pipeline;
 
   private Node(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status) {
@@ -63,14 +72,28 @@ public final class Node implements AutoCloseable, LeadershipListener {
    * (the pipeline starts when this node wins).
    */
   public static Node start(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status) throws PipelineException {
+    return start(config, metrics, status, null);
+  }
+
+  /**
+   * As {@link #start(PgcdcConfig, PipelineMetrics, NodeStatus)}, registering {@code opsAddress}
+   * (the ops server's bound address, whose port is the real one when {@code metrics.listen} asked
+   * for port 0) as this member's metrics address; null registers {@code metrics.listen} as written.
+   */
+  public static Node start(PgcdcConfig config, PipelineMetrics metrics, NodeStatus status,
+      InetSocketAddress opsAddress) throws PipelineException {
     Node node = new Node(config, metrics, status);
     if (config.cluster().isEmpty()) {
       node.run(Pipeline.start(config, metrics, Term.standalone()));
       return node;
     }
     ClusterConfig cc = config.cluster().get();
-    node.cluster = new ClusterNode(cc, new Member(cc.nodeId(), host(), config.metrics().listen()), node);
+    String metricsAddress = opsAddress == null ? config.metrics().listen() : hostPort(opsAddress);
+    node.cluster = new ClusterNode(cc, new Member(cc.nodeId(), host(), metricsAddress), node);
     status.leader(node.cluster::leaderId);
+    node.warmUp = new Thread(node::warmUp, "pgcdc-warmup");
+    node.warmUp.setDaemon(true);
+    node.warmUp.start();
     node.cluster.start();
     LOG.info("node {} joined cluster {} at {}; standing by", cc.nodeId(), cc.name(), cc.zookeeper());
     return node;
@@ -87,11 +110,41 @@ public final class Node implements AutoCloseable, LeadershipListener {
     });
   }
 
+  /**
+   * Warm standby: while waiting for an election, touch everything a new leader's pipeline start
+   * needs for the first time in this JVM (the journal, a PostgreSQL connection, an AMQP
+   * connection and the exchange), so that class loading, static initialisation and first
+   * connections are not paid during a failover. Opens and closes each one: the pipeline opens
+   * its own when it starts. Failures are only logged; the pipeline start reports them properly.
+   */
+  private void warmUp() {
+    long started = System.nanoTime();
+    try {
+      Journal.open(config.journal()).close();
+    } catch (RuntimeException e) {
+      LOG.debug("warm-up: journal: {}", e.getMessage());
+    }
+    try (java.sql.Connection c = new ReplicationConnections(config.source()).sql()) {
+      c.isValid(5);
+    } catch (Exception e) {
+      LOG.debug("warm-up: PostgreSQL: {}", e.getMessage());
+    }
+    try {
+      EpochExchanges.probe(config.rabbitmq());
+    } catch (Exception e) {
+      LOG.debug("warm-up: RabbitMQ: {}", e.getMessage());
+    }
+    LOG.info("standby warmed up (journal, PostgreSQL, RabbitMQ) in {} ms",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
   @Override
   public void onElected(long epoch) {
     status.epoch(epoch);
+    awaitWarmUp();
     while (cluster.isLeading(epoch)) {
       try {
+        fenceOlderEpochs(epoch);
         run(Pipeline.start(config, metrics, new Term(epoch, cluster::isLeading)));
         status.role(Role.LEADER);
         LOG.info("leader of epoch {}: streaming", epoch);
@@ -105,8 +158,31 @@ public final class Node implements AutoCloseable, LeadershipListener {
     }
   }
 
+  /**
+   * Broker-side fence, before anything of {@code epoch} is published: deletes the exchanges of
+   * every older epoch not yet retired, creates this epoch's, then records in ZooKeeper that
+   * everything below {@code epoch} is gone (so the next leader starts from there). A failed
+   * record only makes the next leader delete the same range again.
+   */
+  private void fenceOlderEpochs(long epoch) throws PipelineException {
+    long oldestLive;
+    try {
+      oldestLive = cluster.retiredBelow();
+    } catch (Exception e) {
+      throw new PipelineException("cannot read the retired epochs from ZooKeeper: " + e.getMessage(), e);
+    }
+    EpochExchanges.claim(config.rabbitmq(), epoch, oldestLive, () -> cluster.isLeading(epoch));
+    try {
+      cluster.retireBelow(epoch);
+    } catch (Exception e) {
+      LOG.warn("epoch {}: could not record in ZooKeeper that older epochs are retired ({}); the next leader"
+          + " deletes their exchanges again", epoch, e.getMessage());
+    }
+  }
+
   @Override
   public void onSuspended(long epoch) {
+    status.role(Role.SUSPENDED);
     LOG.warn("ZooKeeper connection suspended: publishing under epoch {} stopped", epoch);
   }
 
@@ -140,12 +216,31 @@ public final class Node implements AutoCloseable, LeadershipListener {
     terminated.complete(null);
   }
 
+  private void awaitWarmUp() {
+    Thread w = warmUp;
+    if (w != null) {
+      try {
+        w.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      warmUp = null;
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       TimeUnit.MILLISECONDS.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** {@code host:port} of a bound address; a wildcard address names this host instead. */
+  private static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress() == null ? address.getHostString()
+        : address.getAddress().isAnyLocalAddress() ? host() : address.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private static String host() {

@@ -66,7 +66,7 @@ public final class NodeStatus implements PipelineStatus {
 
   @Override
   public Optional<String> leaderId() {
-    return role == Role.STANDBY ? leader.get() : Optional.of(nodeId);
+    return role == Role.LEADER || role == Role.STANDALONE ? Optional.of(nodeId) : leader.get();
   }
 
   @Override
@@ -117,10 +117,21 @@ public final class NodeStatus implements PipelineStatus {
     return p == null ? 0 : p.ringCapacity();
   }
 
+  /**
+   * The pipeline's problem, else the node's own; a {@link Role#SUSPENDED} leader is unhealthy
+   * (it publishes nothing and, without ZooKeeper, cannot tell whether it still leads).
+   */
   @Override
   public Optional<String> problem() {
     Pipeline p = pipeline;
     Optional<String> own = p == null ? Optional.empty() : p.problem();
-    return own.isPresent() ? own : Optional.ofNullable(problem);
+    if (own.isPresent()) {
+      return own;
+    }
+    if (role == Role.SUSPENDED) {
+      return Optional.of("ZooKeeper connection lost while leading epoch " + epoch + ": publishing stopped until"
+          + " the connection returns (then this node stands by and contends again) or the session expires");
+    }
+    return Optional.ofNullable(problem);
   }
 }

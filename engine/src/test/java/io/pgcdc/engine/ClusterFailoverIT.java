@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgcdc.engine.PipelineFixture.Message;
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.engine.sink.EpochExchanges;
 import io.pgcdc.ha.Role;
 import io.pgcdc.testsupport.TestServers;
 import java.nio.file.Files;
@@ -29,6 +30,9 @@ class ClusterFailoverIT {
     try (PipelineFixture f = new PipelineFixture("e_cluster").bindQueue()) {
       f.sql("CREATE TABLE t (id int PRIMARY KEY)");
       String cluster = "e-cluster-" + UUID.randomUUID().toString().substring(0, 8);
+      for (long epoch = 1; epoch <= 5; epoch++) {
+        f.forgetExchangeLater(EpochExchanges.name(f.exchange, epoch)); // a new cluster's first epochs
+      }
       Path journalB = Files.createTempDirectory("e_cluster-journal-b");
       Node nodeA = null;
       try {

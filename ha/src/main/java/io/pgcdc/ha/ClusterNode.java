@@ -52,6 +52,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ZooKeeperConnection connection;
   private final CuratorFramework client;
   private final EpochStore epochs;
+  private final RetiredEpochs retired;
   private final ClusterView view;
   private final ExecutorService events;
   private final ScheduledExecutorService leaseTimer;
@@ -93,6 +94,7 @@ public final class ClusterNode implements AutoCloseable {
     this.connection = ZooKeeperConnection.create(config, self.nodeId(), this::sessionEvent);
     this.client = connection.client();
     this.epochs = new EpochStore(client, paths.epoch());
+    this.retired = new RetiredEpochs(client, paths.retired());
     this.view = new ClusterView(client, paths);
     this.events = Executors.newSingleThreadExecutor(named("pgcdc-ha-events-" + self.nodeId()));
     this.leaseTimer = Executors.newSingleThreadScheduledExecutor(named("pgcdc-ha-lease-" + self.nodeId()));
@@ -133,9 +135,16 @@ public final class ClusterNode implements AutoCloseable {
     return epoch != 0 && epoch == leadingEpoch && System.nanoTime() - leaseDeadlineNanos < 0;
   }
 
-  /** {@link Role#LEADER} exactly when {@code isLeading(epoch())}. */
+  /**
+   * {@link Role#LEADER} exactly when {@code isLeading(epoch())}; {@link Role#SUSPENDED} while a
+   * term lives on without a ZooKeeper connection; {@link Role#STANDBY} otherwise.
+   */
   public Role role() {
-    return isLeading(leadingEpoch) ? Role.LEADER : Role.STANDBY;
+    if (isLeading(leadingEpoch)) {
+      return Role.LEADER;
+    }
+    Term current = term;
+    return current != null && current.isSuspended() && !current.isEnded() ? Role.SUSPENDED : Role.STANDBY;
   }
 
   /** Epoch won by the current or most recent term of this node, 0 before its first win. */
@@ -171,6 +180,23 @@ public final class ClusterNode implements AutoCloseable {
   /** The cluster's newest epoch (a ZooKeeper read). */
   public Epoch clusterEpoch() throws Exception {
     return view.epoch();
+  }
+
+  /**
+   * The lowest epoch whose leader may still own resources outside ZooKeeper (see
+   * {@link RetiredEpochs}); 1 when none was ever retired. A ZooKeeper read: call it from the
+   * listener's thread, never on the publish path.
+   */
+  public long retiredBelow() throws Exception {
+    return retired.below();
+  }
+
+  /**
+   * Records that the resources of every epoch below {@code epoch} are gone. Only a leader of
+   * {@code epoch} may call it, after removing them; the floor never moves down.
+   */
+  public void retireBelow(long epoch) throws Exception {
+    retired.retireBelow(self.nodeId(), epoch);
   }
 
   /** The underlying client, for tests that inject faults. */

@@ -5,6 +5,7 @@ package io.pgcdc.ha;
  *
  * <pre>
  * /pgcdc/&lt;name&gt;/epoch              persistent, "epoch=N\nnode=ID"; CAS on its version per win
+ * /pgcdc/&lt;name&gt;/retired            persistent, "below=N\nnode=ID"; epochs below N are fenced off
  * /pgcdc/&lt;name&gt;/leader/_c_…-lock-N  ephemeral sequential, LeaderSelector's mutex; lowest N leads
  * /pgcdc/&lt;name&gt;/members/&lt;nodeId&gt;   ephemeral, {@link Member#encode()}
  * </pre>
@@ -17,6 +18,11 @@ public record ClusterPaths(String root) {
 
   public String epoch() {
     return root + "/epoch";
+  }
+
+  /** Where {@link RetiredEpochs} keeps the lowest epoch that may still own broker resources. */
+  public String retired() {
+    return root + "/retired";
   }
 
   public String leader() {

@@ -9,7 +9,13 @@ public enum Role {
   STANDALONE,
   /** Holds leadership with a fresh lease: streams and publishes. */
   LEADER,
-  /** Contending, suspended, or waiting for ZooKeeper: publishes nothing. */
+  /**
+   * Won leadership, then lost the ZooKeeper connection: publishes nothing from that moment. The
+   * term never resumes; it ends when the connection comes back (RECONNECTED) or the session is
+   * lost, and the node becomes a {@link #STANDBY}. Meanwhile another node may already lead.
+   */
+  SUSPENDED,
+  /** Contending, or waiting for ZooKeeper: publishes nothing. */
   STANDBY;
 
   /** Lower-case name used on the wire ({@code "leader"}). */

@@ -33,7 +33,7 @@
  *                             | SUSPENDED: isLeading(e) = false at once          | RECONNECTED, LOST,
  *                             v                                                  | close()
  *                        SUSPENDED(e) -------------------------------------------+
- *                        onSuspended(e)
+ *                        onSuspended(e), role() = SUSPENDED
  *
  *   ZooKeeper unreachable: stays STANDBY, Curator keeps reconnecting.
  * </pre>
@@ -66,9 +66,22 @@
  * once: on Expired Curator first closes the old handle, and the server may then drop our lock
  * node and let another node win before Curator's own LOST reaches us (measured: ~50 ms).
  *
+ * <h2>Fencing at the broker</h2>
+ * The lease check runs in the client, before each {@code basic.publish}; frames a process wrote
+ * to its socket just before it froze still reach RabbitMQ when it runs again, possibly after the
+ * new leader's first messages. So the engine also fences at the broker: the leader of epoch N
+ * publishes only to its own exchange {@code <exchange>.e<N>} (bound to the main exchange), and a
+ * new leader deletes the exchanges of older epochs before it publishes anything; a stale frame
+ * then meets a missing exchange (404) instead of being routed. Which epochs to delete comes from
+ * {@link io.pgcdc.ha.RetiredEpochs}: the floor below which everything is already gone, moved up
+ * by each leader once it has deleted {@code [floor, N)} ({@link io.pgcdc.ha.ClusterNode#retiredBelow()},
+ * {@link io.pgcdc.ha.ClusterNode#retireBelow(long)}). This module only keeps the floor; the
+ * exchanges are {@code io.pgcdc.engine.sink.EpochExchanges}'.
+ *
  * <h2>Znodes</h2>
  * <pre>
  * /pgcdc/&lt;cluster&gt;/epoch                "epoch=N\nnode=ID"   persistent, setData(version) per win
+ * /pgcdc/&lt;cluster&gt;/retired              "below=N\nnode=ID"   persistent, CAS to the larger value
  * /pgcdc/&lt;cluster&gt;/leader/_c_…-lock-NNN  data = node id      ephemeral sequential (LeaderSelector)
  * /pgcdc/&lt;cluster&gt;/members/&lt;node id&gt;    "id=\nhost=\nmetrics=" ephemeral (PersistentNode)
  * </pre>

@@ -124,6 +124,8 @@ class ClusterNodeIT {
 
     zookeeper.stop();
     await().atMost(Duration.ofSeconds(3)).until(() -> nodes.leaders().isEmpty());
+    await("the old leader reports itself suspended, then standing by").atMost(TestNodes.SESSION_TIMEOUT)
+        .pollInterval(Duration.ofMillis(50)).until(() -> first.role() == Role.SUSPENDED);
     await().during(TestNodes.SESSION_TIMEOUT.multipliedBy(2)).atMost(TestNodes.SESSION_TIMEOUT.multipliedBy(3))
         .until(() -> nodes.leaders().isEmpty());
     zookeeper.restart();

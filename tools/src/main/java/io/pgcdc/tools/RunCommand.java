@@ -40,7 +40,7 @@ public final class RunCommand implements Callable<Integer> {
     try (OpsServer ops = startOps(listen, metrics, status)) {
       Node node;
       try {
-        node = Node.start(c, metrics, status);
+        node = Node.start(c, metrics, status, ops.address());
       } catch (PipelineException e) {
         throw new UserException(e.getMessage(), e);
       }

@@ -22,7 +22,9 @@ import java.util.Optional;
  *  "ring_occupancy":0,"ring_capacity":65536}
  * </pre>
  *
- * <p>LSNs that are 0 ("none yet") are rendered as {@code null}. Threading: runs on the ops HTTP
+ * <p>{@code role}: {@code standalone}, {@code leader}, {@code standby}, or {@code suspended} (a
+ * leader that lost its ZooKeeper connection: it publishes nothing and answers {@code 503} until
+ * the term ends and it stands by). LSNs that are 0 ("none yet") are rendered as {@code null}. Threading: runs on the ops HTTP
  * thread; reads {@link PipelineStatus} only.
  */
 final class HealthHandler implements HttpHandler {

@@ -88,7 +88,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   /** Connects before the ring starts, so a bad broker address fails the start with one line. */
   public void connect() throws PipelineException {
     window = newWindow();
-    channel = RabbitChannel.open(config, connectionName, window);
+    channel = RabbitChannel.open(config, connectionName, window, term.epoch());
   }
 
   private ConfirmWindow newWindow() {

@@ -16,6 +16,12 @@ import java.util.Map;
  * it, nacks, returns and connection loss fail it. Declares the durable topic exchange (with its
  * alternate exchange when {@code unroutable: alternate}) on open.
  *
+ * <p>Where it publishes: standalone (epoch 0) to the main exchange; in a cluster to the epoch's
+ * own exchange {@code <exchange>.e<N>} ({@link EpochExchanges}), which the node created when it
+ * won the epoch. On open that exchange is only checked ({@code exchange.declare passive}), never
+ * created: when it is gone, a newer leader has fenced this one off, and re-creating it would undo
+ * the fence. The open then fails and the publish thread keeps retrying until the term ends.
+ *
  * <p>Threading: {@link #publish} on the publish thread only; listeners run on the amqp-client
  * connection thread. Automatic recovery is off: the publish thread decides when to reconnect and
  * what to re-send, so nothing is published twice behind its back or lost in a recovery gap.
@@ -35,21 +41,17 @@ final class RabbitChannel implements AutoCloseable {
   }
 
   /**
-   * Connects, declares the exchanges and enables confirms.
+   * Connects, declares the main exchange, checks the epoch's exchange (epoch &gt; 0) and enables
+   * confirms.
    *
+   * @param epoch 0 standalone (publish to the main exchange); the term's epoch in a cluster
    * @throws PipelineException one line naming the broker (password hidden) and what to check
    */
-  static RabbitChannel open(PgcdcConfig.RabbitMq config, String connectionName, ConfirmWindow window)
+  static RabbitChannel open(PgcdcConfig.RabbitMq config, String connectionName, ConfirmWindow window, long epoch)
       throws PipelineException {
     Connection connection = null;
     try {
-      ConnectionFactory factory = new ConnectionFactory();
-      factory.setUri(config.uri());
-      factory.setAutomaticRecoveryEnabled(false);
-      factory.setTopologyRecoveryEnabled(false);
-      factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
-      factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
-      connection = factory.newConnection(connectionName);
+      connection = connect(config, connectionName);
       connection.addShutdownListener(cause -> {
         if (!cause.isInitiatedByApplication()) {
           window.failed("connection to RabbitMQ lost: " + cause.getMessage(), false);
@@ -57,6 +59,10 @@ final class RabbitChannel implements AutoCloseable {
       });
       Channel channel = connection.createChannel();
       declare(channel, config);
+      String target = epoch == 0 ? config.exchange() : EpochExchanges.name(config.exchange(), epoch);
+      if (epoch != 0) {
+        requireEpochExchange(channel, config, target, epoch);
+      }
       channel.confirmSelect();
       channel.addConfirmListener(window::ack,
           (tag, multiple) -> window.failed("broker nacked delivery tag " + tag, false));
@@ -66,7 +72,7 @@ final class RabbitChannel implements AutoCloseable {
           window.failed("channel closed by RabbitMQ: " + cause.getMessage(), false);
         }
       });
-      return new RabbitChannel(connection, channel, config.exchange());
+      return new RabbitChannel(connection, channel, target);
     } catch (PipelineException e) {
       closeQuietly(connection);
       throw e;
@@ -77,7 +83,30 @@ final class RabbitChannel implements AutoCloseable {
     }
   }
 
-  private static void declare(Channel channel, PgcdcConfig.RabbitMq config) throws PipelineException {
+  /** A plain connection (no automatic recovery) to {@code sink.rabbitmq.uri}. */
+  static Connection connect(PgcdcConfig.RabbitMq config, String connectionName) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(config.uri());
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setTopologyRecoveryEnabled(false);
+    factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
+    factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+    return factory.newConnection(connectionName);
+  }
+
+  private static void requireEpochExchange(Channel channel, PgcdcConfig.RabbitMq config, String target, long epoch)
+      throws PipelineException {
+    try {
+      channel.exchangeDeclarePassive(target);
+    } catch (IOException e) {
+      throw new PipelineException("exchange '" + target + "' of epoch " + epoch + " is gone on "
+          + config.redactedUri() + ": a newer leader has fenced this node off (or it was deleted by hand);"
+          + " publishing under epoch " + epoch + " is over", e);
+    }
+  }
+
+  /** Declares the main exchange (and its alternate exchange when {@code unroutable: alternate}). */
+  static void declare(Channel channel, PgcdcConfig.RabbitMq config) throws PipelineException {
     Map<String, Object> arguments = Map.of();
     try {
       if (config.unroutable() == PgcdcConfig.RabbitMq.Unroutable.ALTERNATE) {
@@ -96,10 +125,11 @@ final class RabbitChannel implements AutoCloseable {
   }
 
   private static String unroutable(Return r, PgcdcConfig.RabbitMq config) {
+    // r.getExchange() is the epoch's exchange in a cluster; queues are bound to the main one.
     String where = config.unroutable() == PgcdcConfig.RabbitMq.Unroutable.ALTERNATE
-        ? "neither exchange '" + r.getExchange() + "' nor its alternate exchange '"
+        ? "neither exchange '" + config.exchange() + "' nor its alternate exchange '"
             + config.alternateExchange().orElse("") + "' routes it"
-        : "no queue is bound to exchange '" + r.getExchange() + "' for it";
+        : "no queue is bound to exchange '" + config.exchange() + "' for it";
     return "message " + r.getProperties().getMessageId() + " with routing key '" + r.getRoutingKey()
         + "' is unroutable (" + r.getReplyText() + "): " + where + "; its LSN was not confirmed to PostgreSQL."
         + " Bind a queue that matches it, or set sink.rabbitmq.unroutable=alternate with"

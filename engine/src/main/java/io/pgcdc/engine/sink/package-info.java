@@ -11,6 +11,19 @@
  *             └─ lowest unacked = 3 ─&gt; confirmed ring sequence = 8 - 1 = 7
  * </pre>
  *
+ * <p>Cluster mode publishes through one exchange per epoch ({@link io.pgcdc.engine.sink.EpochExchanges}):
+ *
+ * <pre>
+ *   leader, epoch 7   --&gt; pgcdc.e7 (fanout, durable) --'#'--&gt; pgcdc (topic) --&gt; consumers' queues
+ *   stale, epoch 6    --&gt; pgcdc.e6   deleted by the leader of 7 before its first publish: 404, nothing routed
+ *   standalone, 0     --&gt; pgcdc
+ * </pre>
+ *
+ * The new leader creates its exchange once, when it wins ({@code Node.onElected}); the publish
+ * channel only checks it on every (re)connect, so a fenced node cannot bring it back. Mandatory
+ * returns and the main exchange's alternate exchange work through the binding unchanged.
+ * Consumers, {@code pgcdc tail} and {@code pgcdc replay} use the main exchange only.
+ *
  * <p>Threads: {@code pgcdc-publish} publishes and recovers; amqp-client's connection thread
  * delivers acks, nacks, returns and shutdowns into the window (volatile hand-off, no locks).
  */

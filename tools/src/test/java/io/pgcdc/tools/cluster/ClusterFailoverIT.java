@@ -3,6 +3,9 @@ package io.pgcdc.tools.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.pgcdc.engine.sink.EpochExchanges;
 import io.pgcdc.ha.ClusterConfig;
 import io.pgcdc.ha.ClusterPaths;
 import io.pgcdc.ha.ClusterView;
@@ -59,12 +62,23 @@ class ClusterFailoverIT {
 
   @AfterEach
   void removeBed() throws Exception {
+    long lastEpoch = Math.max(highestEpoch(), 0) + 5; // and a few that may not have published
     try {
       bed.close();
+      removeEpochExchanges(lastEpoch);
     } finally {
       if (observer != null) {
         removeClusterZnodes();
         observer.close();
+      }
+    }
+  }
+
+  /** Each leader's {@code <exchange>.e<N>} stays until the next leader deletes it; the last ones stay. */
+  private void removeEpochExchanges(long upTo) throws Exception {
+    try (Connection c = TestServers.rabbitmq().connect(); Channel channel = c.createChannel()) {
+      for (long epoch = 1; epoch <= upTo; epoch++) {
+        channel.exchangeDelete(EpochExchanges.name(bed.exchange(), epoch));
       }
     }
   }
@@ -124,6 +138,16 @@ class ClusterFailoverIT {
     return Duration.ofNanos(System.nanoTime() - sinceNanos);
   }
 
+  /** The nodes listen on {@code 127.0.0.1:0}; ZooKeeper must name the port each one actually got. */
+  private void assertMembersRegisterTheirBoundOpsPort() {
+    await("every node's ops port").atMost(FaultBed.PATIENCE)
+        .until(() -> nodes.stream().allMatch(n -> n.opsPort().isPresent()));
+    List<String> expected = nodes.stream().map(n -> n.name() + "=127.0.0.1:" + n.opsPort().orElseThrow()).toList();
+    await("members registered with their bound ports").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .untilAsserted(() -> assertThat(view.members()).extracting(m -> m.nodeId() + "=" + m.metricsAddress())
+            .containsExactlyInAnyOrderElementsOf(expected));
+  }
+
   private void assertEverythingArrived(RowWriter writer) throws Exception {
     bed.awaitAllRows(writer);
     assertThat(writer.failure()).isNull();
@@ -137,6 +161,7 @@ class ClusterFailoverIT {
     startCluster(TestServers.zookeeper());
     PgcdcNode leader = awaitLeader(FaultBed.PATIENCE);
     bed.awaitSlotActive(leader);
+    assertMembersRegisterTheirBoundOpsPort();
     RowWriter writer = bed.writer(ROWS_PER_SECOND * 40, KEYS, ROWS_PER_SECOND).start();
     bed.awaitStreaming(leader, 0);
 
