@@ -113,7 +113,7 @@ public final class Pipeline implements AutoCloseable {
     PublishHandler publish = new PublishHandler(config.rabbitmq(), source.slot(), term, ring, control, metrics,
         confirmed);
     publisher = publish;
-    EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq().routingKey(), connections);
+    EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
     BatchEventProcessor<RingEvent> decodeP = stage("decode", new DecodeHandler());
     BatchEventProcessor<RingEvent> encodeP = stage("encode", encode, decodeP.getSequence());

@@ -46,7 +46,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   private static final String[] OPS = new String[128];
 
   static {
-    for (char c : "IUDTMRS".toCharArray()) {
+    for (char c : "IUDTMRS*".toCharArray()) {
       OPS[c] = String.valueOf(c);
     }
   }
@@ -129,7 +129,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     int n = out.count();
     Map<String, Object> headers = n == 0 ? null : headers(out, 0);
     for (int i = 0; i < n; i++) {
-      if (i > 0 && out.op(i) != out.op(0)) {
+      if (i > 0 && (out.op(i) != out.op(i - 1) || out.lsn(i) != out.lsn(i - 1) || out.events(i) != out.events(i - 1))) {
         headers = headers(out, i);
       }
       if (!window.issue(sequence)) {
@@ -147,7 +147,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
         window.failed("publish failed: " + RabbitChannel.reason(e), false);
         return healthy();
       }
-      batchEvents++;
+      batchEvents += Math.max(1, out.events(i));
       batchBytes += length;
     }
     if (event.txEndLsn() != 0) {
@@ -219,14 +219,21 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     return unavailable;
   }
 
-  /** The pgcdc-* headers, in the order the journal stores them (replay re-creates this table). */
+  /**
+   * The pgcdc-* headers, in the order the journal stores them (replay re-creates this table). A
+   * batch carries its first event's LSN, op {@code *} when its events differ in op, and
+   * {@code pgcdc-events} (the number of events in its JSON array).
+   */
   private Map<String, Object> headers(Outbox out, int i) {
     Map<String, Object> headers = new LinkedHashMap<>(8);
-    headers.put("pgcdc-lsn", Lsn.format(out.lsn()));
+    headers.put("pgcdc-lsn", Lsn.format(out.lsn(i)));
     headers.put("pgcdc-commit-lsn", Lsn.format(out.commitLsn()));
     headers.put("pgcdc-xid", out.xid());
     headers.put("pgcdc-op", OPS[out.op(i)]);
     headers.put("pgcdc-epoch", epoch);
+    if (out.events(i) > 0) {
+      headers.put("pgcdc-events", out.events(i));
+    }
     return headers;
   }
 

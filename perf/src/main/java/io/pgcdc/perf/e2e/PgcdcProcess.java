@@ -44,7 +44,8 @@ final class PgcdcProcess implements AutoCloseable {
   }
 
   /** Starts the child; {@code jar} is tools/target/pgcdc.jar, {@code jvmOptions} its jvm.options. */
-  static PgcdcProcess start(Path dir, Path jar, Path jvmOptions, String yaml) throws IOException {
+  static PgcdcProcess start(Path dir, Path jar, Path jvmOptions, List<String> extraJvmArgs, String yaml)
+      throws IOException {
     Files.createDirectories(dir);
     Path config = dir.resolve("pgcdc.yaml");
     Files.writeString(config, yaml);
@@ -53,6 +54,7 @@ final class PgcdcProcess implements AutoCloseable {
     for (String flag : Files.readString(jvmOptions).trim().split("\\s+")) {
       cmd.add(flag);
     }
+    cmd.addAll(extraJvmArgs);
     cmd.addAll(List.of("-Xmx512m", "-Xlog:gc:file=" + dir.resolve("gc.log"), "-jar", jar.toString(),
         "run", "--config", config.toString()));
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)

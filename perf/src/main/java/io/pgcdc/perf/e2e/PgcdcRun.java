@@ -34,9 +34,13 @@ final class PgcdcRun {
   private final Path pgcdcJar;
   private final Path jvmOptions;
   private final Duration timeout;
+  private final String batch;
+  private final List<String> extraJvmArgs;
 
   PgcdcRun(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, Path pgcdcJar,
-           Path jvmOptions, Duration timeout) {
+           Path jvmOptions, Duration timeout, String batch, List<String> extraJvmArgs) {
+    this.batch = batch;
+    this.extraJvmArgs = List.copyOf(extraJvmArgs);
     this.servers = servers;
     this.db = db;
     this.backlog = backlog;
@@ -70,7 +74,8 @@ final class PgcdcRun {
       channel.queueDeclare(schemaQueue(), true, false, false, null);
       channel.queueBind(schemaQueue(), exchange(), "_schema.#");
       long launched = System.nanoTime();
-      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc"), pgcdcJar, jvmOptions, yaml(slot))) {
+      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc"), pgcdcJar, jvmOptions, extraJvmArgs,
+          yaml(slot))) {
         pgcdc.awaitStreaming(Duration.ofSeconds(120));
         double startup = (System.nanoTime() - launched) / 1e9;
         System.out.printf("bench: (c) pgcdc pid %d streaming after %.1f s%n", pgcdc.pid(), startup);
@@ -94,7 +99,11 @@ final class PgcdcRun {
 
   private Drained drain(Channel channel, PgcdcProcess pgcdc, String slot) throws Exception {
     Series queued = new Series("pgcdc", "events");
-    Sampler.Probe probe = () -> channel.queueDeclarePassive(queue()).getMessageCount();
+    // Batched mode: one queued message holds several events, so progress is pgcdc's own event
+    // counter (counted at basic.publish) and the end is still the slot's confirmed_flush_lsn.
+    Sampler.Probe probe = batched()
+        ? () -> pgcdc.metric("pgcdc_events_total")
+        : () -> channel.queueDeclarePassive(queue()).getMessageCount();
     Sampler sampler = new Sampler(queued, probe);
     double queueFull = Double.NaN;
     double flushed = Double.NaN;
@@ -108,7 +117,7 @@ final class PgcdcRun {
               + " end=" + Lsn.format(backlog.endLsn()) + "; log " + pgcdc.log());
         }
         pgcdc.checkAlive();
-        if (Double.isNaN(queueFull) && channel.queueDeclarePassive(queue()).getMessageCount() >= backlog.events()) {
+        if (Double.isNaN(queueFull) && probe.read() >= backlog.events()) {
           queueFull = sampler.elapsedSeconds();
         }
         if (Double.isNaN(flushed) && BenchDatabase.confirmedFlushLsn(c, slot) >= backlog.endLsn()) {
@@ -143,6 +152,10 @@ final class PgcdcRun {
     return events > 0 ? bytes / events : Double.NaN;
   }
 
+  private boolean batched() {
+    return !"none".equals(batch);
+  }
+
   private static int liveRate(LatencyProbe live) {
     return live == null ? 0 : live.rate();
   }
@@ -164,6 +177,7 @@ final class PgcdcRun {
         + "  rabbitmq:\n"
         + "    uri: " + servers.rabbitUri() + "\n"
         + "    exchange: " + exchange() + "\n"
+        + (batched() ? "    batch: \"" + batch + "\"\n" : "")
         + "journal:\n"
         + "  dir: " + workDir.resolve("pgcdc").resolve("journal") + "\n"
         + "metrics:\n"
