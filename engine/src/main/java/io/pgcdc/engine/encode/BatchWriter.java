@@ -28,14 +28,19 @@ import java.util.Arrays;
  * <p>Memory: a big batch's array is handed to the ring event (no copy) and taken back by
  * {@link #reclaim} when the encode stage reuses that ring slot, which only happens after the slot
  * was journaled, confirmed and released; small batches (and arrays less than half full) are copied
- * instead, so ring slots never pin much more than the bytes they hold. Nothing is allocated per
- * event once the spare arrays exist.
+ * instead, so ring slots never pin much more than the bytes they hold, and an idle slot at most
+ * {@link #RETAINED_BYTES}. Nothing is allocated per event once the spare arrays exist.
  *
  * <p>Threading: encode thread only.
  */
 final class BatchWriter {
-  /** Ring outbox arrays above this are taken back when their slot is reused. */
-  static final int RETAINED_BYTES = 64 << 10;
+  /**
+   * Ring outbox arrays above this are taken back when their slot is reused, so the ring's idle
+   * footprint stays at most this much per slot (16 384 slots in batched mode: 64 MB).
+   */
+  static final int RETAINED_BYTES = 4 << 10;
+  /** Spare arrays kept for reuse; more (after a burst of big batches) are left to the GC. */
+  private static final int MAX_SPARES = 64;
   private static final int SMALL_BYTES = 1024;
   private static final int INITIAL_BATCH_BYTES = 16 << 10;
 
@@ -66,7 +71,7 @@ final class BatchWriter {
   void reclaim(Outbox out) {
     if (out.bodies().length > RETAINED_BYTES) {
       byte[] small = spareSmall.poll();
-      spareLarge.push(out.replaceBodies(small != null ? small : new byte[SMALL_BYTES]));
+      spare(spareLarge, out.replaceBodies(small != null ? small : new byte[SMALL_BYTES]));
     }
   }
 
@@ -118,7 +123,7 @@ final class BatchWriter {
     byte[] replaced = out.addBatch(buf, used, routingKey, op, firstOrdinal, lastOrdinal, count, firstLsn, give);
     if (replaced != null) {
       buf = null;
-      (replaced.length > RETAINED_BYTES ? spareLarge : spareSmall).push(replaced);
+      spare(replaced.length > RETAINED_BYTES ? spareLarge : spareSmall, replaced);
     }
     count = 0;
     used = 0;
@@ -138,6 +143,12 @@ final class BatchWriter {
     single[length + 1] = ']';
     int ordinal = staging.ordinal(i);
     out.addBatch(single, length + 2, staging.routingKey(i), staging.op(i), ordinal, ordinal, 1, staging.lsn(i), false);
+  }
+
+  private static void spare(ArrayDeque<byte[]> pool, byte[] array) {
+    if (pool.size() < MAX_SPARES) {
+      pool.push(array);
+    }
   }
 
   private void ensure(int more) {

@@ -123,7 +123,7 @@ final class PgcdcRun {
         if (Double.isNaN(flushed) && BenchDatabase.confirmedFlushLsn(c, slot) >= backlog.endLsn()) {
           flushed = sampler.elapsedSeconds();
         }
-        Thread.sleep(20);
+        Thread.sleep(100); // each check is a broker (or pgcdc /metrics) round trip: keep them off the measured path
       }
     } finally {
       sampler.finish(probe);
