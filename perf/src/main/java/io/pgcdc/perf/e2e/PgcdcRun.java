@@ -25,7 +25,13 @@ final class PgcdcRun {
   /** Everything (c) and (d) measured. */
   record Result(PhaseResult backlog, double startupSeconds, double queueFullSeconds, double flushedSeconds,
                 LatencyProbe.Result live, OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds,
-                long peakHeapMb, long vmHwmKb, double meanBodyBytes) { }
+                long peakHeapMb, long vmHwmKb, double meanBodyBytes, double backlogCpuSeconds) {
+
+    /** pgcdc's own CPU (user + system, all its threads) per backlog event, µs: robust to a loaded machine. */
+    double cpuMicrosPerEvent() {
+      return backlog == null || backlog.events() == 0 ? Double.NaN : backlogCpuSeconds * 1e6 / backlog.events();
+    }
+  }
 
   private final BenchServers servers;
   private final BenchDatabase db;
@@ -79,7 +85,11 @@ final class PgcdcRun {
         pgcdc.awaitStreaming(Duration.ofSeconds(120));
         double startup = (System.nanoTime() - launched) / 1e9;
         System.out.printf("bench: (c) pgcdc pid %d streaming after %.1f s%n", pgcdc.pid(), startup);
+        double cpuAtStart = pgcdc.cpuSeconds();
+        java.util.Map<String, Double> threadsAtStart = pgcdc.threadCpuSeconds();
         Drained drained = drain(channel, pgcdc, slot);
+        double backlogCpu = pgcdc.cpuSeconds() - cpuAtStart;
+        printThreadCpu(threadsAtStart, pgcdc.threadCpuSeconds(), backlog.events());
         channel.queuePurge(queue());
         System.out.printf("bench: (d) %d single-row txns/s for %d s%n", liveRate(live), liveSeconds(live));
         LatencyProbe.Result liveResult = live == null ? null : live.run(channel, queue());
@@ -89,7 +99,7 @@ final class PgcdcRun {
         double body = meanBody(pgcdc);
         pgcdc.stop(); // before reading the GC log: the JVM flushes it at exit
         return new Result(drained.backlog(), startup, drained.queueFullSeconds(), drained.flushedSeconds(),
-            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body);
+            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu);
       }
     }
   }
@@ -150,6 +160,19 @@ final class PgcdcRun {
     double bytes = pgcdc.metric("pgcdc_bytes_total");
     double events = pgcdc.metric("pgcdc_events_total");
     return events > 0 ? bytes / events : Double.NaN;
+  }
+
+  /** Where pgcdc's CPU went while it drained the backlog: per thread name, seconds and µs per event. */
+  private static void printThreadCpu(java.util.Map<String, Double> before, java.util.Map<String, Double> after,
+                                     long events) {
+    StringBuilder line = new StringBuilder("bench: (c) pgcdc CPU by thread during the backlog (s, µs/event):");
+    after.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() >= 0.05)
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> line.append(String.format(java.util.Locale.ROOT, " %s %.2f (%.1f);", e.getKey(), e.getValue(),
+            e.getValue() * 1e6 / Math.max(1, events))));
+    System.out.println(line);
   }
 
   private boolean batched() {
