@@ -33,7 +33,7 @@ public enum ConfigKey {
       "published messages awaiting a broker confirm"),
   RABBITMQ_BATCH("sink.rabbitmq.batch", "none", "none|transaction|2..1000000",
       "events per AMQP message: one, or runs of one transaction with one routing key (JSON array)"),
-  RABBITMQ_BATCH_MAX_BYTES("sink.rabbitmq.batch_max_bytes", "1MiB", "4KiB..64MiB",
+  RABBITMQ_BATCH_MAX_BYTES("sink.rabbitmq.batch_max_bytes", "1MiB", "4KiB..8MiB",
       "a batch is closed before it would grow past this (a single larger event still goes alone)"),
   JOURNAL_DIR("journal.dir", "./data/journal", "a writable directory", "Chronicle Queue files"),
   JOURNAL_RETENTION_AGE("journal.retention.age", "7d", ">= 1h", "older roll cycles are deleted"),

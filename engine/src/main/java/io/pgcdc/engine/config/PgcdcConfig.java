@@ -57,7 +57,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code sink.rabbitmq.max_in_flight}</td><td>{@code 4096}</td><td>1..1000000</td></tr>
  *   <tr><td>{@code sink.rabbitmq.batch}</td><td>{@code none}</td><td>none|transaction|2..1000000 (events per
  *       message; see the encode package)</td></tr>
- *   <tr><td>{@code sink.rabbitmq.batch_max_bytes}</td><td>{@code 1MiB}</td><td>4KiB..64MiB</td></tr>
+ *   <tr><td>{@code sink.rabbitmq.batch_max_bytes}</td><td>{@code 1MiB}</td><td>4KiB..8MiB</td></tr>
  *   <tr><td>{@code journal.dir}</td><td>{@code ./data/journal}</td><td>writable directory (relative to the working directory)</td></tr>
  *   <tr><td>{@code journal.retention.age}</td><td>{@code 7d}</td><td>&gt;= 1h</td></tr>
  *   <tr><td>{@code journal.retention.size}</td><td>{@code 10GiB}</td><td>&gt;= 64MiB</td></tr>
@@ -122,7 +122,8 @@ public record PgcdcConfig(
     public static final int MAX_BATCH_EVENTS = 1_000_000;
     public static final int DEFAULT_BATCH_MAX_BYTES = 1 << 20;
     public static final int MIN_BATCH_MAX_BYTES = 4 << 10;
-    public static final int MAX_BATCH_MAX_BYTES = 64 << 20;
+    /** The journal stores one message per Chronicle entry, and Chronicle refuses entries of 16 MiB or more. */
+    public static final int MAX_BATCH_MAX_BYTES = 8 << 20;
 
     /** The record without batching ({@code batch: none}), as before batching existed. */
     public RabbitMq(String uri, String exchange, String routingKey, Unroutable unroutable,
@@ -328,7 +329,7 @@ public record PgcdcConfig(
     int batchEvents = batchEvents(r);
     long batchMaxBytes = r.size(RABBITMQ_BATCH_MAX_BYTES, RabbitMq.DEFAULT_BATCH_MAX_BYTES);
     if (batchMaxBytes < RabbitMq.MIN_BATCH_MAX_BYTES || batchMaxBytes > RabbitMq.MAX_BATCH_MAX_BYTES) {
-      r.problem(r.context(RABBITMQ_BATCH_MAX_BYTES) + "must be between 4KiB and 64MiB");
+      r.problem(r.context(RABBITMQ_BATCH_MAX_BYTES) + "must be between 4KiB and 8MiB");
       batchMaxBytes = RabbitMq.DEFAULT_BATCH_MAX_BYTES;
     }
     return new RabbitMq(uri, exchange, routingKey, unroutable, alternate, maxInFlight, batchEvents,

@@ -217,7 +217,7 @@ class PgcdcConfigTest {
         + "    batch_max_bytes: 1GiB\n", Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
             "sink.rabbitmq.batch=1: must be none, transaction, or a number of events between 2 and 1000000",
-            "sink.rabbitmq.batch_max_bytes=1GiB: must be between 4KiB and 64MiB"));
+            "sink.rabbitmq.batch_max_bytes=1GiB: must be between 4KiB and 8MiB"));
   }
 
   @Test
