@@ -145,4 +145,26 @@ class BatchedDeliveryIT {
               + " " + m.body()).toList());
     }
   }
+
+  @Test
+  void anUnroutableBatchGoesWholeToTheAlternateExchange() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_batch_alternate")) {
+      String alternate = f.exchange + ".ae";
+      String aeQueue = f.queue + ".ae";
+      f.forgetExchangeLater(alternate);
+      f.channel.exchangeDeclare(alternate, "fanout", true);
+      f.declareExtraQueue(aeQueue, alternate, "");
+      f.sql("CREATE TABLE orders (id int PRIMARY KEY)");
+      f.start("", "    batch: transaction\n    unroutable: alternate\n    alternate_exchange: " + alternate + "\n");
+      f.sql("INSERT INTO orders SELECT generate_series(1, 5)");
+
+      List<Message> got = f.receive(aeQueue, 2, Duration.ofSeconds(30));
+      assertThat(got).extracting(Message::routingKey).containsExactly("_schema.public.orders", "public.orders");
+      assertThat(JSON.readTree(got.get(1).body())).extracting(e -> e.get("after").get("id").asInt())
+          .containsExactly(1, 2, 3, 4, 5);
+      long commit = Lsn.parse(got.get(1).properties().getHeaders().get("pgcdc-commit-lsn").toString());
+      await().atMost(Duration.ofSeconds(15)).until(() -> f.slotFlushed() > commit);
+      assertThat(f.pipeline.terminated()).isNotDone();
+    }
+  }
 }
