@@ -134,7 +134,8 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     int n = out.count();
     Map<String, Object> headers = n == 0 ? null : headers(out, 0);
     for (int i = 0; i < n; i++) {
-      if (i > 0 && (out.op(i) != out.op(i - 1) || out.lsn(i) != out.lsn(i - 1) || out.events(i) != out.events(i - 1))) {
+      if (i > 0 && (out.op(i) != out.op(i - 1) || out.lsn(i) != out.lsn(i - 1)
+          || out.events(i) != out.events(i - 1))) {
         headers = headers(out, i);
       }
       awaitRoom();
