@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bench_jar=perf/target/benchmarks.jar
-pgcdc_jar=tools/target/pgcdc.jar
+# PGCDC_BENCH_PGCDC_JAR=other.jar compares another build (e.g. before/after a change) on the same harness.
+pgcdc_jar=${PGCDC_BENCH_PGCDC_JAR:-tools/target/pgcdc.jar}
 jvm_options=tools/target/jvm.options
 
 if [[ "${PGCDC_BENCH_BUILD:-}" == always || ! -f "$bench_jar" || ! -f "$pgcdc_jar" || ! -f "$jvm_options" ]]; then

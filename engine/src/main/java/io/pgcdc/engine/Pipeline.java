@@ -51,6 +51,8 @@ public final class Pipeline implements AutoCloseable {
   private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
   private static final long TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final int MIN_RING_SIZE = 1024;
+  /** Ring slots in batched mode (each holds at most ~6 KB when idle: see BatchWriter). */
+  private static final int BATCHED_RING_SIZE = 16_384;
   private static final long JOIN_MILLIS = 15_000;
 
   private final PgcdcConfig config;
@@ -107,13 +109,17 @@ public final class Pipeline implements AutoCloseable {
     journal = openJournal(config);
 
     int size = Math.max(MIN_RING_SIZE, Integer.highestOneBit(config.rabbitmq().maxInFlight() - 1) << 2);
+    if (config.rabbitmq().batched()) {
+      // Batches carry many events per confirm: the ring (events awaiting confirm) is the window then.
+      size = Math.max(size, BATCHED_RING_SIZE);
+    }
     ring = RingBuffer.createSingleProducer(RingEvent::new, size, new ParkingWaitStrategy(PARK_NANOS, TIMEOUT_NANOS));
     Sequence confirmed = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
 
     PublishHandler publish = new PublishHandler(config.rabbitmq(), source.slot(), term, ring, control, metrics,
         confirmed);
     publisher = publish;
-    EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq().routingKey(), connections);
+    EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
     BatchEventProcessor<RingEvent> decodeP = stage("decode", new DecodeHandler());
     BatchEventProcessor<RingEvent> encodeP = stage("encode", encode, decodeP.getSequence());

@@ -115,17 +115,28 @@ class ReplayEndToEndIT {
     return got;
   }
 
-  private String yaml(Path journal) {
+  private String yaml(Path journal, String rabbitExtra) {
     return "source:\n  url: " + pg.jdbcUrl(database) + "\n  user: " + pg.user() + "\n  slot: " + slot
         + "\n  publication: " + slot + "_pub\n  tables: [public.items]\n  status_interval: 200ms\n"
         + "sink:\n  rabbitmq:\n    uri: " + TestServers.rabbitmq().uri() + "\n    exchange: " + exchange + "\n"
+        + rabbitExtra
         + "journal:\n  dir: " + journal + "\n";
   }
 
   @Test
   void replaysWhatThePipelinePublishedFromAnLsnInTheMiddleByteForByte() throws Exception {
+    publishThenReplayFromTheMiddle("", MESSAGES);
+  }
+
+  @Test
+  void replaysBatchedMessagesByteForByte() throws Exception {
+    // sink.rabbitmq.batch: 30 -> each 100-row transaction is 4 messages (30 + 30 + 30 + 10 events)
+    publishThenReplayFromTheMiddle("    batch: 30\n", TRANSACTIONS * 4);
+  }
+
+  private void publishThenReplayFromTheMiddle(String rabbitExtra, int messages) throws Exception {
     Path journal = dir.resolve("journal");
-    Path config = Files.writeString(dir.resolve("pgcdc.yaml"), yaml(journal));
+    Path config = Files.writeString(dir.resolve("pgcdc.yaml"), yaml(journal, rabbitExtra));
     try (java.sql.Connection c = pg.connect(database); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE items (id int PRIMARY KEY, name text, price numeric)");
     }
@@ -139,18 +150,18 @@ class ReplayEndToEndIT {
       }
     }
     List<Message> originals = new ArrayList<>();
-    for (Message m : take(published, MESSAGES + 1)) {
+    for (Message m : take(published, messages + 1)) {
       if (m.routingKey().equals("public.items")) {
         originals.add(m); // the one other message is the table's _schema event
       }
     }
-    assertThat(originals).hasSize(MESSAGES);
+    assertThat(originals).hasSize(messages);
     await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.journaledLsn() != 0
-        && Long.compareUnsigned(pipeline.journaledLsn(), commitLsn(originals.get(MESSAGES - 1))) >= 0);
+        && Long.compareUnsigned(pipeline.journaledLsn(), commitLsn(originals.get(messages - 1))) >= 0);
     pipeline.close();
     pipeline = null;
 
-    int middle = MESSAGES / 2;
+    int middle = messages / 2;
     long from = commitLsn(originals.get(middle));
     List<Message> expected = new ArrayList<>();
     for (Message m : originals) {
@@ -158,7 +169,7 @@ class ReplayEndToEndIT {
         expected.add(m);
       }
     }
-    assertThat(expected.size()).isBetween(MESSAGES / 2 - ROWS_PER_TRANSACTION, MESSAGES / 2 + ROWS_PER_TRANSACTION);
+    assertThat(expected.size()).isBetween(messages / 2 - ROWS_PER_TRANSACTION, messages / 2 + ROWS_PER_TRANSACTION);
 
     BlockingQueue<Message> replayed = consume(replayQueue);
     StringWriter err = new StringWriter();

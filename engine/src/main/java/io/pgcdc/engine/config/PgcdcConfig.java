@@ -55,6 +55,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code sink.rabbitmq.unroutable}</td><td>{@code stop}</td><td>stop|alternate</td></tr>
  *   <tr><td>{@code sink.rabbitmq.alternate_exchange}</td><td>none</td><td>required when unroutable=alternate</td></tr>
  *   <tr><td>{@code sink.rabbitmq.max_in_flight}</td><td>{@code 4096}</td><td>1..1000000</td></tr>
+ *   <tr><td>{@code sink.rabbitmq.batch}</td><td>{@code none}</td><td>none|transaction|2..1000000 (events per
+ *       message; see the encode package)</td></tr>
+ *   <tr><td>{@code sink.rabbitmq.batch_max_bytes}</td><td>{@code 1MiB}</td><td>4KiB..8MiB</td></tr>
  *   <tr><td>{@code journal.dir}</td><td>{@code ./data/journal}</td><td>writable directory (relative to the working directory)</td></tr>
  *   <tr><td>{@code journal.retention.age}</td><td>{@code 7d}</td><td>&gt;= 1h</td></tr>
  *   <tr><td>{@code journal.retention.size}</td><td>{@code 10GiB}</td><td>&gt;= 64MiB</td></tr>
@@ -110,8 +113,28 @@ public record PgcdcConfig(
 
   /** Section {@code sink.rabbitmq:}: where and how events are published. */
   public record RabbitMq(String uri, String exchange, String routingKey, Unroutable unroutable,
-                         Optional<String> alternateExchange, int maxInFlight) {
+                         Optional<String> alternateExchange, int maxInFlight, int batchEvents, int batchMaxBytes) {
     public static final String DEFAULT_URI = "amqp://guest:guest@127.0.0.1:5672";
+    /** {@code batch: none}: one event per message, the SPEC §3 object as body. */
+    public static final int NO_BATCH = 1;
+    /** {@code batch: transaction}: no event-count limit inside one transaction. */
+    public static final int TRANSACTION_BATCH = Integer.MAX_VALUE;
+    public static final int MAX_BATCH_EVENTS = 1_000_000;
+    public static final int DEFAULT_BATCH_MAX_BYTES = 1 << 20;
+    public static final int MIN_BATCH_MAX_BYTES = 4 << 10;
+    /** The journal stores one message per Chronicle entry, and Chronicle refuses entries of 16 MiB or more. */
+    public static final int MAX_BATCH_MAX_BYTES = 8 << 20;
+
+    /** The record without batching ({@code batch: none}), as before batching existed. */
+    public RabbitMq(String uri, String exchange, String routingKey, Unroutable unroutable,
+                    Optional<String> alternateExchange, int maxInFlight) {
+      this(uri, exchange, routingKey, unroutable, alternateExchange, maxInFlight, NO_BATCH, DEFAULT_BATCH_MAX_BYTES);
+    }
+
+    /** True when several events share one message ({@code batch} other than {@code none}). */
+    public boolean batched() {
+      return batchEvents != NO_BATCH;
+    }
     public static final String DEFAULT_EXCHANGE = "pgcdc";
     public static final String DEFAULT_ROUTING_KEY = "{schema}.{table}";
     public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
@@ -138,7 +161,9 @@ public record PgcdcConfig(
     public String toString() {
       return "RabbitMq[uri=" + redactedUri() + ", exchange=" + exchange + ", routingKey=" + routingKey
           + ", unroutable=" + unroutable.name().toLowerCase(Locale.ROOT)
-          + alternateExchange.map(a -> ", alternateExchange=" + a).orElse("") + ", maxInFlight=" + maxInFlight + "]";
+          + alternateExchange.map(a -> ", alternateExchange=" + a).orElse("") + ", maxInFlight=" + maxInFlight
+          + (batched() ? ", batch=" + (batchEvents == TRANSACTION_BATCH ? "transaction" : batchEvents)
+              + ", batchMaxBytes=" + batchMaxBytes : "") + "]";
     }
   }
 
@@ -301,7 +326,37 @@ public record PgcdcConfig(
       r.problem(r.context(RABBITMQ_ALTERNATE_EXCHANGE) + "must differ from sink.rabbitmq.exchange");
     }
     int maxInFlight = r.integer(RABBITMQ_MAX_IN_FLIGHT, RabbitMq.DEFAULT_MAX_IN_FLIGHT, 1, 1_000_000);
-    return new RabbitMq(uri, exchange, routingKey, unroutable, alternate, maxInFlight);
+    int batchEvents = batchEvents(r);
+    long batchMaxBytes = r.size(RABBITMQ_BATCH_MAX_BYTES, RabbitMq.DEFAULT_BATCH_MAX_BYTES);
+    if (batchMaxBytes < RabbitMq.MIN_BATCH_MAX_BYTES || batchMaxBytes > RabbitMq.MAX_BATCH_MAX_BYTES) {
+      r.problem(r.context(RABBITMQ_BATCH_MAX_BYTES) + "must be between 4KiB and 8MiB");
+      batchMaxBytes = RabbitMq.DEFAULT_BATCH_MAX_BYTES;
+    }
+    return new RabbitMq(uri, exchange, routingKey, unroutable, alternate, maxInFlight, batchEvents,
+        (int) batchMaxBytes);
+  }
+
+  /** {@code none} -> 1, {@code transaction} -> unlimited, else a count of 2..1000000. */
+  private static int batchEvents(ConfigReader r) {
+    String text = r.text(RABBITMQ_BATCH, "none").trim().toLowerCase(Locale.ROOT);
+    switch (text) {
+      case "none":
+        return RabbitMq.NO_BATCH;
+      case "transaction":
+        return RabbitMq.TRANSACTION_BATCH;
+      default:
+        try {
+          int n = Integer.parseInt(text.replace("_", ""));
+          if (n >= 2 && n <= RabbitMq.MAX_BATCH_EVENTS) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        r.problem(r.context(RABBITMQ_BATCH) + "must be none, transaction, or a number of events between 2 and "
+            + RabbitMq.MAX_BATCH_EVENTS);
+        return RabbitMq.NO_BATCH;
+    }
   }
 
   private static JournalConfig journal(ConfigReader r) {

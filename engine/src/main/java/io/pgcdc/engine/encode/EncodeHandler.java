@@ -9,6 +9,7 @@ import io.pgcdc.decoder.TruncateDecoder;
 import io.pgcdc.decoder.UpdateDecoder;
 import io.pgcdc.decoder.json.TypeRegistry;
 import io.pgcdc.decoder.json.ValueRenderer;
+import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.pipeline.Outbox;
 import io.pgcdc.engine.pipeline.RingEvent;
 import io.pgcdc.engine.source.ReplicationConnections;
@@ -41,6 +42,7 @@ import java.util.Map;
  * Steady state allocates nothing per event.
  */
 public final class EncodeHandler implements EventHandler<RingEvent> {
+  private static final int ONE_EVENT_RETAINED_BYTES = 1 << 20;
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Map<Relation, RelationInfo> relations = new IdentityHashMap<>();
   private final TypeRegistry types;
@@ -50,10 +52,19 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   private final JsonGenerator g;
   private final RowEventWriter rows;
   private final SchemaEventWriter schemas;
+  /** Null unless {@code sink.rabbitmq.batch} is set; then events are written to {@link #staging} first. */
+  private final BatchWriter batches;
+  private final Outbox staging = new Outbox();
   private int ordinal;
   private int schemaOrdinal;
 
   EncodeHandler(String slot, RoutingKeyTemplate routingKeys, TypeRegistry types, Catalog catalog) {
+    this(slot, routingKeys, types, catalog, PgcdcConfig.RabbitMq.NO_BATCH, PgcdcConfig.RabbitMq.DEFAULT_BATCH_MAX_BYTES);
+  }
+
+  EncodeHandler(String slot, RoutingKeyTemplate routingKeys, TypeRegistry types, Catalog catalog, int batchEvents,
+      int batchMaxBytes) {
+    this.batches = batchEvents == PgcdcConfig.RabbitMq.NO_BATCH ? null : new BatchWriter(batchEvents, batchMaxBytes);
     this.routingKeys = routingKeys;
     this.types = types;
     this.catalog = catalog;
@@ -64,24 +75,44 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   }
 
   /** The encode stage for {@code slot}; loads the source's non-builtin types once now. */
-  public static EncodeHandler create(String slot, String routingKeyTemplate, ReplicationConnections connections) {
+  public static EncodeHandler create(String slot, PgcdcConfig.RabbitMq sink, ReplicationConnections connections) {
     TypeRegistry types = new TypeRegistry();
     Catalog catalog = new Catalog(connections);
     catalog.loadTypes(types);
-    return new EncodeHandler(slot, new RoutingKeyTemplate(routingKeyTemplate), types, catalog);
+    return new EncodeHandler(slot, new RoutingKeyTemplate(sink.routingKey()), types, catalog, sink.batchEvents(),
+        sink.batchMaxBytes());
   }
 
   @Override
   public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws IOException {
-    Outbox out = event.outbox();
-    out.clear();
-    out.coordinates(event.walStart(), event.commitLsn(), event.xid());
+    Outbox ringOut = event.outbox();
+    ringOut.clear();
+    ringOut.coordinates(event.walStart(), event.commitLsn(), event.xid());
+    Outbox out = ringOut;
+    if (batches == null && ringOut.bodies().length > ONE_EVENT_RETAINED_BYTES) {
+      // A huge row grew this slot's array earlier; do not pin it in the ring for ever.
+      ringOut.replaceBodies(new byte[1024]);
+    } else if (batches != null) {
+      batches.reclaim(ringOut);
+      out = staging;
+      out.clear();
+      out.coordinates(event.walStart(), event.commitLsn(), event.xid());
+    }
     switch (decoder.wrap(event.wal(), 0, event.walLength())) {
       case BEGIN -> {
         ordinal = 0;
         schemaOrdinal = 0;
+        if (batches != null) {
+          batches.discard();
+        }
       }
-      case RELATION -> relation(event, out);
+      case COMMIT -> {
+        if (batches != null) {
+          batches.close(ringOut);
+        }
+      }
+      // Schema events are never batched: straight into the ring event (see package-info).
+      case RELATION -> relation(event, ringOut);
       case TYPE -> {
         if (!types.knows(decoder.typeInfo().oid())) {
           catalog.loadTypes(types);
@@ -99,7 +130,17 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
       case TRUNCATE -> truncate(event, out, decoder.truncate());
       case MESSAGE -> message(event, out, decoder.message());
       default -> {
-        // Commit and Origin produce no message.
+        // Origin produces no message.
+      }
+    }
+    if (out == staging) {
+      boolean transactional = event.xid() != 0;
+      for (int i = 0; i < staging.count(); i++) {
+        if (transactional) {
+          batches.add(staging, i, ringOut);
+        } else {
+          batches.alone(staging, i, ringOut);
+        }
       }
     }
   }

@@ -48,15 +48,17 @@ public final class JournalHandler implements EventHandler<RingEvent> {
     Outbox out = event.outbox();
     int n = out.count();
     if (n > 0) {
-      lsnText.setLength(0);
-      Lsn.appendTo(out.lsn(), lsnText);
       commitLsnText.setLength(0);
       Lsn.appendTo(out.commitLsn(), commitLsnText);
       long commitMicros = event.commitMicros() == 0 ? 0 : PgTimestamp.toUnixMicros(event.commitMicros());
       for (int i = 0; i < n; i++) {
+        if (i == 0 || out.lsn(i) != out.lsn(i - 1)) {
+          lsnText.setLength(0);
+          Lsn.appendTo(out.lsn(i), lsnText);
+        }
         opText.setLength(0);
         opText.append((char) out.op(i));
-        record.lsn(out.lsn()).commitLsn(out.commitLsn()).xid(out.xid()).epoch(epoch).ordinal(out.ordinal(i))
+        record.lsn(out.lsn(i)).commitLsn(out.commitLsn()).xid(out.xid()).epoch(epoch).ordinal(out.ordinal(i))
             .commitTimeMicros(commitMicros).op((char) out.op(i))
             .messageId(ids.of(out, i)).contentType("application/json").routingKey(out.routingKey(i))
             .body(out.bodies(), out.offset(i), out.length(i))
@@ -66,6 +68,10 @@ public final class JournalHandler implements EventHandler<RingEvent> {
             .header("pgcdc-xid", out.xid())
             .header("pgcdc-op", opText)
             .header("pgcdc-epoch", epoch);
+        if (out.events(i) > 0) {
+          // a batch (sink.rabbitmq.batch): same extra header as on the AMQP message
+          record.headerInt("pgcdc-events", out.events(i));
+        }
         appender.append(record);
       }
     }

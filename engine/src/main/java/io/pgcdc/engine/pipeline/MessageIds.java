@@ -5,7 +5,8 @@ import io.pgcdc.decoder.Lsn;
 /**
  * Builds message ids into a reusable {@link StringBuilder} that starts with {@code <slot>/}:
  * {@code <slot>/<commit LSN>/<ordinal>} for changes, {@code <slot>/<commit LSN>/<routing key>} for
- * schema events (negative ordinals). The journal and the publisher use it, so a replayed message
+ * schema events (negative ordinals), {@code <slot>/<commit LSN>/<first ordinal>-<last ordinal>} for a
+ * batch of events ({@code sink.rabbitmq.batch}). The journal and the publisher use it, so a replayed message
  * carries exactly the id the broker saw.
  *
  * <p>Not thread-safe: one instance per stage thread.
@@ -24,6 +25,10 @@ public final class MessageIds {
     id.setLength(prefixLength);
     Lsn.appendTo(out.commitLsn(), id).append('/');
     int ordinal = out.ordinal(i);
-    return ordinal >= 0 ? id.append(ordinal) : id.append(out.routingKey(i));
+    if (ordinal < 0) {
+      return id.append(out.routingKey(i));
+    }
+    id.append(ordinal);
+    return out.events(i) == 0 ? id : id.append('-').append(out.lastOrdinal(i));
   }
 }

@@ -10,12 +10,19 @@ import java.util.Arrays;
  * <pre>
  *   bodies: | body 0 ........ | body 1 ..... | ...        (grows, never shrinks below its start size)
  *            ^offset(0)        ^offset(1)
- *   per message i: offset(i), length(i), routingKey(i), op(i), ordinal(i)
+ *   per message i: offset(i), length(i), routingKey(i), op(i), ordinal(i), lsn(i),
+ *                  events(i) (0: one event, the SPEC §3 object; n &gt;= 1: a batch, a JSON array of n
+ *                  events with ordinals ordinal(i) .. lastOrdinal(i))
  * </pre>
+ *
+ * <p>A batch ({@code sink.rabbitmq.batch}) is assembled by the encode stage outside the ring and
+ * handed over with {@link #addBatch}: when the outbox is still empty its body array is swapped for
+ * the batch's (no copy), and the encode stage takes the replaced array back for its next batch.
  *
  * <p>Threading: written by the encode thread only; read by the journal and publish threads after
  * the ring's sequence barrier made the writes visible. Nothing here allocates once the arrays have
- * grown to the largest event seen.
+ * grown to the largest event seen (the encode stage gives oversized body arrays back, see
+ * {@link #replaceBodies}).
  */
 public final class Outbox {
   private static final int INITIAL_BODY_BYTES = 1024;
@@ -29,6 +36,9 @@ public final class Outbox {
   private String[] routingKeys = new String[INITIAL_MESSAGES];
   private byte[] ops = new byte[INITIAL_MESSAGES];
   private int[] ordinals = new int[INITIAL_MESSAGES];
+  private int[] lastOrdinals = new int[INITIAL_MESSAGES];
+  private int[] events = new int[INITIAL_MESSAGES];
+  private long[] lsns = new long[INITIAL_MESSAGES];
   private long lsn;
   private long commitLsn;
   private long xid;
@@ -58,6 +68,48 @@ public final class Outbox {
     routingKeys[count] = routingKey;
     ops[count] = op;
     ordinals[count] = ordinal;
+    lastOrdinals[count] = ordinal;
+    events[count] = 0;
+    lsns[count] = lsn;
+  }
+
+  /**
+   * Adds a closed batch as message {@code count()}: {@code body[0, length)} is the JSON array of its
+   * {@code eventCount} events. When {@code mayTake} and nothing was written to this outbox yet,
+   * {@code body} becomes its body array (no copy) and the array it replaces is returned for the
+   * caller to reuse; otherwise the bytes are copied and null is returned (the caller keeps {@code body}).
+   */
+  public byte[] addBatch(byte[] body, int length, String routingKey, byte op, int firstOrdinal, int lastOrdinal,
+      int eventCount, long firstLsn, boolean mayTake) {
+    byte[] replaced = null;
+    if (mayTake && used == 0) {
+      replaced = bodies;
+      bodies = body;
+      used = length;
+      beginMessage(routingKey, op, firstOrdinal);
+      offsets[count] = 0;
+    } else {
+      beginMessage(routingKey, op, firstOrdinal);
+      write(body, 0, length);
+    }
+    lastOrdinals[count] = lastOrdinal;
+    events[count] = eventCount;
+    lsns[count] = firstLsn;
+    endMessage();
+    return replaced;
+  }
+
+  /**
+   * Swaps the body array of this empty outbox for {@code fresh} and returns the old one; the encode
+   * stage uses it to take an oversized array (a batch it handed over earlier) back out of a reused slot.
+   */
+  public byte[] replaceBodies(byte[] fresh) {
+    if (used != 0) {
+      throw new IllegalStateException("outbox not empty");
+    }
+    byte[] old = bodies;
+    bodies = fresh;
+    return old;
   }
 
   /** Ends the message started by {@link #beginMessage}. */
@@ -105,6 +157,9 @@ public final class Outbox {
     routingKeys = Arrays.copyOf(routingKeys, n);
     ops = Arrays.copyOf(ops, n);
     ordinals = Arrays.copyOf(ordinals, n);
+    lastOrdinals = Arrays.copyOf(lastOrdinals, n);
+    events = Arrays.copyOf(events, n);
+    lsns = Arrays.copyOf(lsns, n);
   }
 
   public int count() {
@@ -133,8 +188,24 @@ public final class Outbox {
     return ops[i];
   }
 
+  /** Ordinal of message {@code i}'s (first) event. */
   public int ordinal(int i) {
     return ordinals[i];
+  }
+
+  /** Ordinal of the last event of batch message {@code i} (= {@link #ordinal(int)} for one event). */
+  public int lastOrdinal(int i) {
+    return lastOrdinals[i];
+  }
+
+  /** 0 when message {@code i} is one event (a JSON object); else the number of events of its JSON array. */
+  public int events(int i) {
+    return events[i];
+  }
+
+  /** LSN of message {@code i}'s (first) event; {@link #lsn()} unless it is a batch. */
+  public long lsn(int i) {
+    return lsns[i];
   }
 
   /** LSN of the change (the XLogData start of the source message). */

@@ -12,6 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * Disruptor's {@link TimeoutException} so the handler's {@code onTimeout} runs (the publish stage
  * uses it to heal a broker connection while no new events arrive).
  *
+ * <p>The nap starts at {@code parkNanos} and doubles, up to {@link #MAX_NAP_FACTOR} times it, while
+ * nothing arrives: each wake-up costs a few µs of CPU, and on 2 cores shared with PostgreSQL and
+ * RabbitMQ the stages' idle polling was most of their CPU (perf/README.md, "where the time goes").
+ *
  * <p>Why not a blocking strategy: those take a lock on every publish, and on a 2-core machine shared
  * with PostgreSQL and RabbitMQ busy-spinning consumers steal the CPU the WAL sender needs. Parking
  * costs the producer nothing and adds at most one nap of latency per stage.
@@ -20,7 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParkingWaitStrategy implements WaitStrategy {
   private static final int SPINS = 100;
-  private static final int YIELDS = 100;
+  /**
+   * Few yields: on 2 busy cores each one is a syscall that usually hands the core to another thread,
+   * and 100 of them per idle episode made the decode and encode stages spend ~6-8 µs of CPU per
+   * event waiting (JFR, perf/README.md) for ~0.1-1 µs of work.
+   */
+  private static final int YIELDS = 5;
+  /** Longest nap, as a multiple of {@code parkNanos} (200 µs in the pipeline: at most 0.8 ms per stage). */
+  static final int MAX_NAP_FACTOR = 4;
 
   private final long parkNanos;
   private final long timeoutNanos;
@@ -36,6 +47,7 @@ public final class ParkingWaitStrategy implements WaitStrategy {
     long available;
     int counter = SPINS + YIELDS;
     long deadline = 0;
+    long nap = parkNanos;
     while ((available = dependentSequence.get()) < sequence) {
       barrier.checkAlert();
       if (counter > YIELDS) {
@@ -51,7 +63,8 @@ public final class ParkingWaitStrategy implements WaitStrategy {
         } else if (now - deadline > 0) {
           throw TimeoutException.INSTANCE;
         }
-        LockSupport.parkNanos(parkNanos);
+        LockSupport.parkNanos(nap);
+        nap = Math.min(nap << 1, parkNanos * MAX_NAP_FACTOR);
       }
     }
     return available;

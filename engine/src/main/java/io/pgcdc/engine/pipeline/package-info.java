@@ -10,7 +10,9 @@
  *   RingEvent layout:
  *     wal[0..walLength)  pgoutput bytes        (reader)
  *     xid, commitLsn, commitMicros, txEndLsn   (decode)
- *     outbox: bodies | b0 | b1 | ... |  + per message offset/length/routingKey/op/ordinal (encode)
+ *     outbox: bodies | b0 | b1 | ... |  + per message offset/length/routingKey/op/ordinal,
+ *             lsn, events/lastOrdinal for a batch (encode; in batched mode only the ring event
+ *             that closes a batch carries it, the events before it carry nothing)
  * </pre>
  *
  * <p>Threads: one per stage ({@code pgcdc-decode}, {@code pgcdc-journal}), the confirm tracker on

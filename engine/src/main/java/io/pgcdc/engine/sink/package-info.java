@@ -24,6 +24,11 @@
  * returns and the main exchange's alternate exchange work through the binding unchanged.
  * Consumers, {@code pgcdc tail} and {@code pgcdc replay} use the main exchange only.
  *
+ * <p>A batch ({@code sink.rabbitmq.batch}) is one message like any other: one tag, on the ring
+ * event that closed it, with the extra header {@code pgcdc-events}. When the window is full the
+ * publish thread naps 1 ms at a time until an eighth of it is confirmed (see
+ * {@code PublishHandler.awaitRoom}).
+ *
  * <p>Threads: {@code pgcdc-publish} publishes and recovers; amqp-client's connection thread
  * delivers acks, nacks, returns and shutdowns into the window (volatile hand-off, no locks).
  */

@@ -199,6 +199,28 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void batchIsNoneByDefaultAndAcceptsTransactionOrAnEventCount() throws Exception {
+    assertThat(PgcdcConfig.parse(MINIMAL, Map.of()).rabbitmq().batched()).isFalse();
+    PgcdcConfig.RabbitMq tx = PgcdcConfig.parse(MINIMAL, Map.of("PGCDC_SINK_RABBITMQ_BATCH", "transaction")).rabbitmq();
+    assertThat(tx.batchEvents()).isEqualTo(PgcdcConfig.RabbitMq.TRANSACTION_BATCH);
+    assertThat(tx.batchMaxBytes()).isEqualTo(1 << 20);
+    PgcdcConfig.RabbitMq n = PgcdcConfig.parse(MINIMAL + "sink:\n  rabbitmq:\n    batch: 500\n"
+        + "    batch_max_bytes: 256KiB\n", Map.of()).rabbitmq();
+    assertThat(n.batchEvents()).isEqualTo(500);
+    assertThat(n.batchMaxBytes()).isEqualTo(256 << 10);
+    assertThat(n.toString()).contains("batch=500, batchMaxBytes=262144");
+  }
+
+  @Test
+  void badBatchSettingsAreOneLineEach() {
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "sink:\n  rabbitmq:\n    batch: 1\n"
+        + "    batch_max_bytes: 1GiB\n", Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "sink.rabbitmq.batch=1: must be none, transaction, or a number of events between 2 and 1000000",
+            "sink.rabbitmq.batch_max_bytes=1GiB: must be between 4KiB and 8MiB"));
+  }
+
+  @Test
   void unknownKeySuggestsTheNearestValidKey() {
     assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "  slott: x\nsink:\n  rabitmq:\n    uri: amqp://h\n", Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(

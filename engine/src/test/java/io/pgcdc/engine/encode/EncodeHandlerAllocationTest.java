@@ -53,6 +53,74 @@ class EncodeHandlerAllocationTest {
     assertThat(perEvent).as("bytes allocated per decoded+encoded insert").isZero();
   }
 
+  @Test
+  void batchingWholeTransactionsAllocatesNothingOnceWarmAndClosesEachBatchAtItsCommit() throws Exception {
+    PgcdcConfig.Source nowhere = new PgcdcConfig.Source("jdbc:postgresql://127.0.0.1:1/none", "u", "", "s", "p",
+        List.of(), true, Duration.ofSeconds(1));
+    EncodeHandler encode = new EncodeHandler("slot", new RoutingKeyTemplate("{schema}.{table}"), new TypeRegistry(),
+        new Catalog(new ReplicationConnections(nowhere)), Integer.MAX_VALUE, 1 << 20);
+    DecodeHandler decode = new DecodeHandler();
+    RingEvent[] ring = new RingEvent[16];
+    for (int i = 0; i < ring.length; i++) {
+      ring[i] = new RingEvent();
+    }
+    byte[] begin = begin();
+    byte[] insert = insert();
+    byte[] commit = commit();
+    long[] seq = {0};
+    java.util.function.Consumer<byte[]> feed = message -> {
+      try {
+        run(decode, encode, ring[(int) (seq[0]++ & (ring.length - 1))], message);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    int rowsPerTransaction = 1000; // ~100 KB per batch: handed over to the ring, then taken back
+    feed.accept(begin);
+    feed.accept(relation());
+    for (int t = 0; t < 30; t++) {
+      if (t > 0) {
+        feed.accept(begin);
+      }
+      for (int r = 0; r < rowsPerTransaction; r++) {
+        feed.accept(insert);
+        assertThat(ring[(int) ((seq[0] - 1) & (ring.length - 1))].outbox().count()).isZero();
+      }
+      feed.accept(commit);
+    }
+    RingEvent last = ring[(int) ((seq[0] - 1) & (ring.length - 1))];
+    assertThat(last.outbox().count()).isEqualTo(1);
+    assertThat(last.outbox().events(0)).isEqualTo(rowsPerTransaction);
+    String body = new String(last.outbox().bodies(), last.outbox().offset(0), last.outbox().length(0),
+        StandardCharsets.UTF_8);
+    assertThat(body).startsWith("[{\"id\":\"slot/0/16B37A0/0\",").endsWith("}]")
+        .contains("},{\"id\":\"slot/0/16B37A0/1\",");
+
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    int transactions = 50;
+    for (int t = 0; t < transactions; t++) {
+      feed.accept(begin);
+      for (int r = 0; r < rowsPerTransaction; r++) {
+        feed.accept(insert);
+      }
+      feed.accept(commit);
+    }
+    long perEvent = (threads.getCurrentThreadAllocatedBytes() - before) / (transactions * (rowsPerTransaction + 2L));
+    assertThat(perEvent).as("bytes allocated per decoded+encoded+batched insert").isZero();
+  }
+
+  private static byte[] commit() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeByte('C');
+    d.writeByte(0);
+    d.writeLong(0x16B37A0L);
+    d.writeLong(0x16B37D8L);
+    d.writeLong(817_000_000_000_000L);
+    return b.toByteArray();
+  }
+
   private static void run(DecodeHandler decode, EncodeHandler encode, RingEvent event, byte[] message)
       throws IOException {
     event.copyWal(0x1000, message, 0, message.length);

@@ -56,6 +56,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
       out.append(String.format(Locale.ROOT, "pgcdc: JVM start to streaming %.1f s; queue full after %.2f s;"
           + " slot flushed to end LSN after %.2f s; mean body %.0f B%n", r.startupSeconds(), r.queueFullSeconds(),
           r.flushedSeconds(), r.meanBodyBytes()));
+      out.append(String.format(Locale.ROOT, "pgcdc: own CPU during the backlog %.1f s = %.1f µs per event"
+          + " (user + system, all threads; independent of what else runs)%n", r.backlogCpuSeconds(),
+          r.cpuMicrosPerEvent()));
       out.append(String.format(Locale.ROOT, "pgcdc: peak heap %s (-Xmx512m, target <= %d MB), peak RSS %s%n",
           r.peakHeapMb() < 0 ? "n/a (no GC ran)" : r.peakHeapMb() + " MB", HEAP_TARGET_MB,
           r.vmHwmKb() < 0 ? "n/a" : (r.vmHwmKb() / 1024) + " MB"));
@@ -106,7 +109,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
       ObjectNode r = root.putObject("pgcdc");
       r.put("startup_seconds", pgcdcRun.startupSeconds()).put("queue_full_seconds", pgcdcRun.queueFullSeconds())
           .put("flushed_seconds", pgcdcRun.flushedSeconds()).put("mean_body_bytes", pgcdcRun.meanBodyBytes())
-          .put("peak_heap_mb", pgcdcRun.peakHeapMb()).put("peak_rss_kb", pgcdcRun.vmHwmKb());
+          .put("peak_heap_mb", pgcdcRun.peakHeapMb()).put("peak_rss_kb", pgcdcRun.vmHwmKb())
+          .put("backlog_cpu_seconds", pgcdcRun.backlogCpuSeconds())
+          .put("cpu_micros_per_event", pgcdcRun.cpuMicrosPerEvent());
       pgcdcRun.confirmP50Seconds().ifPresent(v -> r.put("publish_confirm_p50_seconds", v));
       pgcdcRun.confirmP99Seconds().ifPresent(v -> r.put("publish_confirm_p99_seconds", v));
       if (pgcdcRun.live() != null) {

@@ -53,6 +53,13 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--timeout", description = "per backlog phase, seconds (default ${DEFAULT-VALUE})")
   int timeoutSeconds = 1800;
 
+  @Option(names = "--batch", description = "pgcdc's sink.rabbitmq.batch: none, transaction or N (default ${DEFAULT-VALUE})")
+  String batch = "none";
+
+  @Option(names = "--pgcdc-jvm-arg", description = "extra JVM flag for the pgcdc child, repeatable"
+      + " (e.g. -XX:StartFlightRecording=filename=/tmp/pgcdc.jfr,settings=profile)")
+  List<String> pgcdcJvmArgs = new ArrayList<>();
+
   @Option(names = "--pgcdc-jar", description = "default ${DEFAULT-VALUE}")
   Path pgcdcJar = Path.of("tools/target/pgcdc.jar");
 
@@ -127,7 +134,7 @@ public final class EndToEndBench implements Callable<Integer> {
     add(phases, walSender);
     add(phases, phase(problems, "(a') pg_recvlogical v2", () -> recv.drain("pg_recvlogical (v2, streaming)",
         db.slot(2), List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication()))));
-    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout);
+    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs);
     cleanup.pgcdc(run);
     LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers) : null;
     PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));

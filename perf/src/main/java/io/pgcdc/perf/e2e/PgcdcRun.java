@@ -25,7 +25,13 @@ final class PgcdcRun {
   /** Everything (c) and (d) measured. */
   record Result(PhaseResult backlog, double startupSeconds, double queueFullSeconds, double flushedSeconds,
                 LatencyProbe.Result live, OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds,
-                long peakHeapMb, long vmHwmKb, double meanBodyBytes) { }
+                long peakHeapMb, long vmHwmKb, double meanBodyBytes, double backlogCpuSeconds) {
+
+    /** pgcdc's own CPU (user + system, all its threads) per backlog event, µs: robust to a loaded machine. */
+    double cpuMicrosPerEvent() {
+      return backlog == null || backlog.events() == 0 ? Double.NaN : backlogCpuSeconds * 1e6 / backlog.events();
+    }
+  }
 
   private final BenchServers servers;
   private final BenchDatabase db;
@@ -34,9 +40,13 @@ final class PgcdcRun {
   private final Path pgcdcJar;
   private final Path jvmOptions;
   private final Duration timeout;
+  private final String batch;
+  private final List<String> extraJvmArgs;
 
   PgcdcRun(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, Path pgcdcJar,
-           Path jvmOptions, Duration timeout) {
+           Path jvmOptions, Duration timeout, String batch, List<String> extraJvmArgs) {
+    this.batch = batch;
+    this.extraJvmArgs = List.copyOf(extraJvmArgs);
     this.servers = servers;
     this.db = db;
     this.backlog = backlog;
@@ -70,11 +80,16 @@ final class PgcdcRun {
       channel.queueDeclare(schemaQueue(), true, false, false, null);
       channel.queueBind(schemaQueue(), exchange(), "_schema.#");
       long launched = System.nanoTime();
-      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc"), pgcdcJar, jvmOptions, yaml(slot))) {
+      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc"), pgcdcJar, jvmOptions, extraJvmArgs,
+          yaml(slot))) {
         pgcdc.awaitStreaming(Duration.ofSeconds(120));
         double startup = (System.nanoTime() - launched) / 1e9;
         System.out.printf("bench: (c) pgcdc pid %d streaming after %.1f s%n", pgcdc.pid(), startup);
+        double cpuAtStart = pgcdc.cpuSeconds();
+        java.util.Map<String, Double> threadsAtStart = pgcdc.threadCpuSeconds();
         Drained drained = drain(channel, pgcdc, slot);
+        double backlogCpu = pgcdc.cpuSeconds() - cpuAtStart;
+        printThreadCpu(threadsAtStart, pgcdc.threadCpuSeconds(), backlog.events());
         channel.queuePurge(queue());
         System.out.printf("bench: (d) %d single-row txns/s for %d s%n", liveRate(live), liveSeconds(live));
         LatencyProbe.Result liveResult = live == null ? null : live.run(channel, queue());
@@ -84,7 +99,7 @@ final class PgcdcRun {
         double body = meanBody(pgcdc);
         pgcdc.stop(); // before reading the GC log: the JVM flushes it at exit
         return new Result(drained.backlog(), startup, drained.queueFullSeconds(), drained.flushedSeconds(),
-            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body);
+            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu);
       }
     }
   }
@@ -94,7 +109,11 @@ final class PgcdcRun {
 
   private Drained drain(Channel channel, PgcdcProcess pgcdc, String slot) throws Exception {
     Series queued = new Series("pgcdc", "events");
-    Sampler.Probe probe = () -> channel.queueDeclarePassive(queue()).getMessageCount();
+    // Batched mode: one queued message holds several events, so progress is pgcdc's own event
+    // counter (counted at basic.publish) and the end is still the slot's confirmed_flush_lsn.
+    Sampler.Probe probe = batched()
+        ? () -> pgcdc.metric("pgcdc_events_total")
+        : () -> channel.queueDeclarePassive(queue()).getMessageCount();
     Sampler sampler = new Sampler(queued, probe);
     double queueFull = Double.NaN;
     double flushed = Double.NaN;
@@ -108,13 +127,13 @@ final class PgcdcRun {
               + " end=" + Lsn.format(backlog.endLsn()) + "; log " + pgcdc.log());
         }
         pgcdc.checkAlive();
-        if (Double.isNaN(queueFull) && channel.queueDeclarePassive(queue()).getMessageCount() >= backlog.events()) {
+        if (Double.isNaN(queueFull) && probe.read() >= backlog.events()) {
           queueFull = sampler.elapsedSeconds();
         }
         if (Double.isNaN(flushed) && BenchDatabase.confirmedFlushLsn(c, slot) >= backlog.endLsn()) {
           flushed = sampler.elapsedSeconds();
         }
-        Thread.sleep(20);
+        Thread.sleep(100); // each check is a broker (or pgcdc /metrics) round trip: keep them off the measured path
       }
     } finally {
       sampler.finish(probe);
@@ -143,6 +162,23 @@ final class PgcdcRun {
     return events > 0 ? bytes / events : Double.NaN;
   }
 
+  /** Where pgcdc's CPU went while it drained the backlog: per thread name, seconds and µs per event. */
+  private static void printThreadCpu(java.util.Map<String, Double> before, java.util.Map<String, Double> after,
+                                     long events) {
+    StringBuilder line = new StringBuilder("bench: (c) pgcdc CPU by thread during the backlog (s, µs/event):");
+    after.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() >= 0.05)
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> line.append(String.format(java.util.Locale.ROOT, " %s %.2f (%.1f);", e.getKey(), e.getValue(),
+            e.getValue() * 1e6 / Math.max(1, events))));
+    System.out.println(line);
+  }
+
+  private boolean batched() {
+    return !"none".equals(batch);
+  }
+
   private static int liveRate(LatencyProbe live) {
     return live == null ? 0 : live.rate();
   }
@@ -164,6 +200,7 @@ final class PgcdcRun {
         + "  rabbitmq:\n"
         + "    uri: " + servers.rabbitUri() + "\n"
         + "    exchange: " + exchange() + "\n"
+        + (batched() ? "    batch: \"" + batch + "\"\n" : "")
         + "journal:\n"
         + "  dir: " + workDir.resolve("pgcdc").resolve("journal") + "\n"
         + "metrics:\n"
