@@ -3,6 +3,8 @@ package io.pgcdc.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgcdc.engine.config.PgcdcConfig;
+import io.pgcdc.engine.sink.EpochExchanges;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +26,11 @@ class BackPressureIT {
       f.sql("CREATE TABLE t (id int PRIMARY KEY)",
           "ALTER DATABASE " + f.database + " SET wal_sender_timeout = '1s'");
       AtomicBoolean sinkOpen = new AtomicBoolean(false);
-      Pipeline p = Pipeline.start(f.config("", ""), f.metrics, new Term(1, epoch -> sinkOpen.get()));
+      // A cluster term whose lease is held back: epoch 1 publishes through its own exchange.
+      PgcdcConfig config = f.config("", "");
+      f.forgetExchangeLater(EpochExchanges.name(f.exchange, 1));
+      EpochExchanges.claim(config.rabbitmq(), 1, 1, () -> true);
+      Pipeline p = Pipeline.start(config, f.metrics, new Term(1, epoch -> sinkOpen.get()));
       f.pipeline = p;
       String walsender = "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'";
       String pidBefore = f.queryText(walsender);
