@@ -266,7 +266,7 @@ public final class FaultBed implements AutoCloseable {
 
   /**
    * Kills nodes, stops writers, removes queue, exchange, database and slot, and deletes the
-   * journals and the jar copy. Configs and logs stay under {@code target/fault/} for diagnosis.
+   * journals (with their stream spools) and the jar copy. Configs and logs stay under {@code target/fault/} for diagnosis.
    */
   @Override
   public void close() throws Exception {
@@ -314,7 +314,9 @@ public final class FaultBed implements AutoCloseable {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      List<Path> journalFiles = files.filter(f -> dir.relativize(f).getName(0).toString().endsWith("-journal"))
+      // <node>-journal and pgcdc's <node>-journal-spool beside it, where a node killed inside a
+      // streamed transaction leaves that transaction's changes (hundreds of MB for LargeTransactionIT).
+      List<Path> journalFiles = files.filter(f -> isJournal(dir.relativize(f).getName(0).toString()))
           .sorted(Comparator.reverseOrder()).toList();
       for (Path f : journalFiles) {
         Files.delete(f);
@@ -322,7 +324,11 @@ public final class FaultBed implements AutoCloseable {
     }
   }
 
-  private Optional<String> slotColumn(String column) throws SQLException {
+  private static boolean isJournal(String name) {
+    return name.endsWith("-journal") || name.endsWith("-journal-spool");
+  }
+
+    private Optional<String> slotColumn(String column) throws SQLException {
     try (java.sql.Connection c = postgres.connect();
          Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_replication_slots WHERE slot_name = '"

@@ -36,11 +36,17 @@ import org.slf4j.LoggerFactory;
  * arrives with the transaction's one commit LSN and its position as ordinal, first arrivals in
  * statement order, the slot was really streamed ({@code pg_stat_replication_slots.stream_txns}),
  * and the slot flushes past the commit. Peak heap, wall time and events/s are printed, not asserted.
+ *
+ * <p>A second, smaller transaction (200 000 rows, streamed with {@code logical_decoding_work_mem = 1MB})
+ * has its walsender terminated while pgcdc publishes it from the spool: it must be published again,
+ * whole, under the same ids, by the same process.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class LargeTransactionIT {
   private static final Logger LOG = LoggerFactory.getLogger(LargeTransactionIT.class);
   private static final int ROWS = 2_000_000;
+  /** Enough to be streamed with {@code logical_decoding_work_mem = 1MB}, and to be cut mid-publish. */
+  private static final int CUT_ROWS = 200_000;
   private static final int HEAP_MB = 512;
   /** The whole delivery may take long on a loaded machine; {@link FaultBed#PATIENCE} bounds a stall. */
   private static final Duration ALL_ROWS = Duration.ofMinutes(15);
@@ -76,12 +82,12 @@ class LargeTransactionIT {
     bed.awaitSlotActive(node);
 
     long start = System.nanoTime();
-    insertRowsInOneTransaction();
+    insertRowsInOneTransaction(ROWS);
     long committed = System.nanoTime();
     LOG.info("{}: {} rows inserted and committed in one transaction in {} s", bed.database(), ROWS,
         seconds(committed - start));
 
-    awaitEveryRow(node);
+    awaitEveryRow(node, ROWS);
     assertThat(counter.commitLsn()).as("the commit LSN of the message-ids: %s", counter.problems()).isNotNull();
     long commitLsn = Lsn.parse(counter.commitLsn());
     await("confirmed_flush_lsn past the commit " + counter.commitLsn()).atMost(FaultBed.PATIENCE)
@@ -99,12 +105,49 @@ class LargeTransactionIT {
     assertThat(heap.collections()).as("collections in " + gcLog).isPositive();
   }
 
+  /**
+   * The walsender is terminated while pgcdc publishes a streamed transaction from its spool (the
+   * ring holds its Begin and first rows, no Commit): the same process reconnects, PostgreSQL
+   * streams the whole transaction again, and pgcdc publishes it again from its first row under
+   * the same ids, so every row arrives and every re-send is recognizable.
+   */
+  @Test
+  void aStreamedTransactionCutMidPublishIsPublishedAgainUnderTheSameIds() throws Exception {
+    bed.postgres().execute("ALTER DATABASE " + bed.database() + " SET logical_decoding_work_mem = '1MB'");
+    counter = RowCounter.start(bed.rabbit().uri(), bed.exchange(), bed.queue(), bed.slot(), CUT_ROWS);
+    PgcdcNode node = bed.node("n1").start();
+    bed.awaitSlotActive(node);
+    long pid = node.pid();
+
+    insertRowsInOneTransaction(CUT_ROWS);
+    await("the first tenth of the transaction published").atMost(FaultBed.PATIENCE)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast(() -> assertThat(node.isRunning()).as(() -> node + " exited:\n" + node.logTail(30)).isTrue())
+        .until(() -> counter.distinct() >= CUT_ROWS / 10);
+    int walsender = bed.walsenderPid().orElseThrow();
+    assertThat(bed.terminateWalsender()).isTrue();
+    int atCut = counter.distinct();
+    await("a new walsender on the slot").atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(100))
+        .until(() -> bed.walsenderPid().filter(p -> p != walsender).isPresent());
+
+    awaitEveryRow(node, CUT_ROWS);
+    LOG.info("{}: walsender cut at {} of {} rows; {} row events in all, {} re-sent", bed.database(), atCut, CUT_ROWS,
+        counter.rowEvents(), counter.rowEvents() - counter.distinct());
+    assertThat(node.isRunning()).as("pgcdc reconnected instead of exiting:\n%s", node.logTail(30)).isTrue();
+    assertThat(node.pid()).isEqualTo(pid);
+    assertThat(counter.problems()).isEmpty();
+    assertThat(counter.distinct()).isEqualTo(CUT_ROWS);
+    assertThat(counter.rowEvents() - counter.distinct()).as("rows published again after the cut").isPositive();
+    assertThat(streamedTransactions()).as("transactions the walsender streamed (protocol v2) on the slot")
+        .isPositive();
+  }
+
   /** One statement in autocommit: one transaction; seq is each row's position in it. */
-  private void insertRowsInOneTransaction() throws Exception {
+  private void insertRowsInOneTransaction(int rows) throws Exception {
     try (Connection c = bed.postgres().connect(bed.database()); Statement s = c.createStatement()) {
       int inserted = s.executeUpdate("INSERT INTO " + RowWriter.TABLE + " (k, seq, payload)"
-          + " SELECT 0, g, repeat(md5(g::text), 4) FROM generate_series(0, " + (ROWS - 1) + ") g");
-      assertThat(inserted).isEqualTo(ROWS);
+          + " SELECT 0, g, repeat(md5(g::text), 4) FROM generate_series(0, " + (rows - 1) + ") g");
+      assertThat(inserted).isEqualTo(rows);
     }
   }
 
@@ -112,11 +155,11 @@ class LargeTransactionIT {
    * Waits for every row: fails at once when pgcdc exits, or when no row event arrived for
    * {@link FaultBed#PATIENCE}; logs progress meanwhile.
    */
-  private void awaitEveryRow(PgcdcNode node) {
+  private void awaitEveryRow(PgcdcNode node, int rows) {
     long[] lastEvents = {-1};
     long[] lastChange = {System.nanoTime()};
     long[] lastLog = {System.nanoTime()};
-    await("all " + ROWS + " rows delivered").atMost(ALL_ROWS).pollInterval(Duration.ofSeconds(1))
+    await("all " + rows + " rows delivered").atMost(ALL_ROWS).pollInterval(Duration.ofSeconds(1))
         .failFast(() -> {
           assertThat(node.isRunning()).as(() -> node + " exited:\n" + node.logTail(30)).isTrue();
           long now = System.nanoTime();
@@ -127,10 +170,10 @@ class LargeTransactionIT {
           }
           if (now - lastLog[0] >= PROGRESS_LOG_EVERY.toNanos()) {
             lastLog[0] = now;
-            LOG.info("{}: {} of {} rows arrived ({} row events)", bed.database(), counter.distinct(), ROWS, events);
+            LOG.info("{}: {} of {} rows arrived ({} row events)", bed.database(), counter.distinct(), rows, events);
           }
           assertThat(now - lastChange[0]).as(() -> "no row event for " + FaultBed.PATIENCE.toSeconds() + " s; "
-              + counter.distinct() + " of " + ROWS + " rows arrived; health " + node.health().orElse(null))
+              + counter.distinct() + " of " + rows + " rows arrived; health " + node.health().orElse(null))
               .isLessThan(FaultBed.PATIENCE.toNanos());
         })
         .until(counter::complete);
