@@ -168,7 +168,7 @@ public final class DeliveryCheck {
   }
 
   /** Up to {@link #EXAMPLES} examples of one kind of problem plus how many there were. */
-  private static final class Problems {
+  static final class Problems {
     private final String kind;
     private final List<String> examples = new ArrayList<>();
     private int count;

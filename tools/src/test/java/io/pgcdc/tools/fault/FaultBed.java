@@ -52,6 +52,7 @@ public final class FaultBed implements AutoCloseable {
   private final RabbitServer rabbit;
   private final String database;
   private final Path dir;
+  /** Null for a bed made by {@link #createWithoutRecorder}. */
   private final ChangeRecorder recorder;
   private final List<PgcdcNode> nodes = new ArrayList<>();
   private final List<RowWriter> writers = new ArrayList<>();
@@ -68,6 +69,20 @@ public final class FaultBed implements AutoCloseable {
 
   /** Creates database, table, exchange and queue, and starts recording. */
   public static FaultBed create(String prefix) throws Exception {
+    return create(prefix, true);
+  }
+
+  /**
+   * Creates database and table only: the test consumes {@link #exchange()} through
+   * {@link #queue()} with a consumer of its own (say, one that keeps no per-delivery record for
+   * millions of rows); {@link #close()} still deletes that queue. The methods that need the
+   * {@link ChangeRecorder} throw {@link IllegalStateException}.
+   */
+  public static FaultBed createWithoutRecorder(String prefix) throws Exception {
+    return create(prefix, false);
+  }
+
+  private static FaultBed create(String prefix, boolean record) throws Exception {
     PostgresServer postgres = TestServers.postgres();
     RabbitServer rabbit = TestServers.rabbitmq();
     String database = postgres.createDatabase(prefix);
@@ -75,7 +90,7 @@ public final class FaultBed implements AutoCloseable {
       try (java.sql.Connection c = postgres.connect(database)) {
         RowWriter.createTable(c);
       }
-      ChangeRecorder recorder = ChangeRecorder.start(rabbit.uri(), database, database + ".q");
+      ChangeRecorder recorder = record ? ChangeRecorder.start(rabbit.uri(), database, database + ".q") : null;
       return new FaultBed(postgres, rabbit, database, Path.of("target", "fault", database), recorder);
     } catch (Exception e) {
       postgres.dropDatabase(database);
@@ -100,11 +115,23 @@ public final class FaultBed implements AutoCloseable {
   }
 
   public ChangeRecorder recorder() {
+    if (recorder == null) {
+      throw new IllegalStateException(database + " was created without a recorder (createWithoutRecorder)");
+    }
     return recorder;
   }
 
   public PostgresServer postgres() {
     return postgres;
+  }
+
+  public RabbitServer rabbit() {
+    return rabbit;
+  }
+
+  /** {@code fileName} in this bed's directory, where configs and logs stay after {@link #close()}. */
+  public Path file(String fileName) {
+    return dir.resolve(fileName);
   }
 
   /** The standalone config of a node of this bed; {@code journal} under the bed's directory. */
@@ -125,11 +152,16 @@ public final class FaultBed implements AutoCloseable {
 
   /** A node with {@code config} (not started), e.g. {@code config(name).withCluster(...)}. */
   public PgcdcNode node(String name, NodeConfig config) throws Exception {
+    return node(name, config, PgcdcNode.DEFAULT_JVM_ARGS);
+  }
+
+  /** A node with {@code config} whose child JVM gets {@code jvmArgs} instead of {@link PgcdcNode#DEFAULT_JVM_ARGS}. */
+  public PgcdcNode node(String name, NodeConfig config, List<String> jvmArgs) throws Exception {
     if (jar == null) {
       jar = PgcdcNode.copyBuiltJar(dir.resolve("pgcdc.jar"));
     }
     PgcdcNode node = new PgcdcNode(name, config.writeTo(dir.resolve(name + ".yaml")), dir.resolve(name + ".log"),
-        postgres.password(), jar, PgcdcNode.builtJvmOptions());
+        postgres.password(), jar, PgcdcNode.builtJvmOptions(), jvmArgs);
     nodes.add(node);
     return node;
   }
@@ -176,13 +208,13 @@ public final class FaultBed implements AutoCloseable {
   public void awaitStreaming(PgcdcNode node, int before) {
     await("rows from " + node + " (log: " + node.log() + ")").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
         .failFast(() -> assertThat(node.isRunning()).as(() -> node + " exited:\n" + node.logTail(30)).isTrue())
-        .until(() -> recorder.rowEvents() > before);
+        .until(() -> recorder().rowEvents() > before);
   }
 
   /** Waits until the recorder has taken everything the broker holds. */
   public void awaitDrained() {
     await("queue " + queue() + " drained").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-        .until(() -> recorder.isDrained(500));
+        .until(() -> recorder().isDrained(500));
   }
 
   /** Waits until {@code writer} has committed all its rows. */
@@ -199,7 +231,7 @@ public final class FaultBed implements AutoCloseable {
   public void awaitAllRows(RowWriter writer) {
     try {
       await("all committed rows delivered").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-          .until(() -> writer.isDone() && recorder.receivedRows().size() >= writer.committed());
+          .until(() -> writer.isDone() && recorder().receivedRows().size() >= writer.committed());
     } catch (ConditionTimeoutException e) {
       LOG.warn("{}: after {} s, {} of {} committed rows arrived (writer done: {}, {} messages ready in {})", database,
           PATIENCE.toSeconds(), recorder.receivedRows().size(), writer.committed(), writer.isDone(),
@@ -212,7 +244,7 @@ public final class FaultBed implements AutoCloseable {
 
   /** {@link DeliveryCheck#verify} of what the database holds against what the queue delivered. */
   public DeliveryCheck.Verdict verify(RowWriter writer) throws SQLException {
-    DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), recorder.deliveries(), slot());
+    DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), recorder().deliveries(), slot());
     LOG.info("{}: {}", database, verdict.summary());
     return verdict;
   }
@@ -225,7 +257,7 @@ public final class FaultBed implements AutoCloseable {
     long flushed = confirmedFlushLsn();
     awaitDrained();
     List<CommittedRow> committed = writer.committedRows();
-    Set<Long> received = recorder.receivedRows();
+    Set<Long> received = recorder().receivedRows();
     List<String> problems = DeliveryCheck.flushCoverage(flushed, committed, received);
     LOG.info("{}: confirmed_flush_lsn {} (the first {} rows) covered by the queue ({} distinct rows): {}", database,
         Lsn.format(flushed), DeliveryCheck.rowsBelow(flushed, committed), received.size(), problems.isEmpty());
@@ -234,7 +266,7 @@ public final class FaultBed implements AutoCloseable {
 
   /**
    * Kills nodes, stops writers, removes queue, exchange, database and slot, and deletes the
-   * journals and the jar copy. Configs and logs stay under {@code target/fault/} for diagnosis.
+   * journals (with their stream spools) and the jar copy. Configs and logs stay under {@code target/fault/} for diagnosis.
    */
   @Override
   public void close() throws Exception {
@@ -244,7 +276,9 @@ public final class FaultBed implements AutoCloseable {
     for (RowWriter writer : writers) {
       writer.close();
     }
-    recorder.close();
+    if (recorder != null) {
+      recorder.close();
+    }
     try (Connection c = rabbit.connect(); Channel channel = c.createChannel()) {
       channel.queueDelete(queue());
       channel.exchangeDelete(exchange());
@@ -257,12 +291,32 @@ public final class FaultBed implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code cleanup} (say {@link Servers#ensurePostgresRunning}, so a failed disruptive test
+   * still leaves the shared server up), then {@link #close()}, even when {@code cleanup} failed.
+   */
+  public void closeAfter(Cleanup cleanup) throws Exception {
+    try {
+      cleanup.run();
+    } finally {
+      close();
+    }
+  }
+
+  /** A step {@link #closeAfter} runs before closing the bed. */
+  @FunctionalInterface
+  public interface Cleanup {
+    void run() throws Exception;
+  }
+
   private void deleteJournals() throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      List<Path> journalFiles = files.filter(f -> dir.relativize(f).getName(0).toString().endsWith("-journal"))
+      // <node>-journal and pgcdc's <node>-journal-spool beside it, where a node killed inside a
+      // streamed transaction leaves that transaction's changes (hundreds of MB for LargeTransactionIT).
+      List<Path> journalFiles = files.filter(f -> isJournal(dir.relativize(f).getName(0).toString()))
           .sorted(Comparator.reverseOrder()).toList();
       for (Path f : journalFiles) {
         Files.delete(f);
@@ -270,7 +324,11 @@ public final class FaultBed implements AutoCloseable {
     }
   }
 
-  private Optional<String> slotColumn(String column) throws SQLException {
+  private static boolean isJournal(String name) {
+    return name.endsWith("-journal") || name.endsWith("-journal-spool");
+  }
+
+    private Optional<String> slotColumn(String column) throws SQLException {
     try (java.sql.Connection c = postgres.connect();
          Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_replication_slots WHERE slot_name = '"

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * kill with SIGKILL, stop, freeze and restart.
  *
  * <pre>
- *   java $(cat target/jvm.options) -Xmx512m -jar &lt;dir&gt;/pgcdc.jar run --config &lt;dir&gt;/&lt;name&gt;.yaml
+ *   java $(cat target/jvm.options) &lt;jvm args: -Xmx512m&gt; -jar &lt;dir&gt;/pgcdc.jar run --config &lt;dir&gt;/&lt;name&gt;.yaml
  *        stdout+stderr appended to &lt;dir&gt;/&lt;name&gt;.log (one "=== start #n ===" marker per start)
  * </pre>
  *
@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * <p>Threading: not thread-safe; one test thread drives a node.
  */
 public final class PgcdcNode implements AutoCloseable {
+  /** The child's JVM arguments unless a test passes its own: the heap bound of SPEC §10. */
+  public static final List<String> DEFAULT_JVM_ARGS = List.of("-Xmx512m");
   private static final Pattern OPS_LINE = Pattern.compile("listening on http://[^/\\s]+:(\\d+)/");
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +52,7 @@ public final class PgcdcNode implements AutoCloseable {
   private final String password;
   private final Path jar;
   private final Path jvmOptions;
+  private final List<String> jvmArgs;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
@@ -65,12 +68,22 @@ public final class PgcdcNode implements AutoCloseable {
    * @param jvmOptions the {@code jvm.options} file of the build
    */
   public PgcdcNode(String name, Path config, Path log, String password, Path jar, Path jvmOptions) {
+    this(name, config, log, password, jar, jvmOptions, DEFAULT_JVM_ARGS);
+  }
+
+  /**
+   * As above, with the child's own JVM arguments (heap, GC logging, ...), which follow the
+   * build's {@code jvm.options} on the command line and replace {@link #DEFAULT_JVM_ARGS}.
+   */
+  public PgcdcNode(String name, Path config, Path log, String password, Path jar, Path jvmOptions,
+      List<String> jvmArgs) {
     this.name = name;
     this.config = config;
     this.log = log;
     this.password = password;
     this.jar = jar;
     this.jvmOptions = jvmOptions;
+    this.jvmArgs = List.copyOf(jvmArgs);
   }
 
   /**
@@ -265,7 +278,8 @@ public final class PgcdcNode implements AutoCloseable {
         command.addAll(Arrays.asList(trimmed.split("\\s+")));
       }
     }
-    command.addAll(List.of("-Xmx512m", "-jar", jar.toString(), "run", "--config", config.toString()));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     return command;
   }
 

@@ -1,7 +1,6 @@
 package io.pgcdc.tools.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PostgresRestartIT {
   private static final int ROWS = 8_000;
-  private static final int KEYS = 8;
-  private static final int ROWS_PER_SECOND = 1_000;
 
   private FaultBed bed;
 
@@ -31,35 +28,22 @@ class PostgresRestartIT {
 
   @AfterEach
   void removeBed() throws Exception {
-    try {
-      Servers.ensurePostgresRunning();
-    } finally {
-      bed.close();
-    }
+    bed.closeAfter(Servers::ensurePostgresRunning);
   }
 
   @Test
   void postgresRestartMidStreamIsSurvivedByTheSameProcessWithoutLoss() throws Exception {
-    PgcdcNode node = bed.node("n1").start();
-    bed.awaitSlotActive(node);
-    RowWriter writer = bed.writer(ROWS, KEYS, ROWS_PER_SECOND).start();
-    bed.awaitStreaming(node, 0);
-    long pid = node.pid();
+    SingleNodeStream stream = SingleNodeStream.start(bed, ROWS);
 
-    await().atMost(FaultBed.PATIENCE).until(() -> writer.committed() >= ROWS / 3);
+    stream.awaitCommitted(ROWS / 3);
     try {
       Servers.restartPostgres();
     } finally {
       Servers.ensurePostgresRunning();
     }
-    bed.awaitStreaming(node, bed.recorder().rowEvents());
+    stream.awaitResumed();
 
-    bed.awaitAllRows(writer);
-    assertThat(writer.retries()).as("the writer saw the restart").isPositive();
-    assertThat(node.isRunning()).as("pgcdc reconnected instead of exiting:\n%s", node.logTail(30)).isTrue();
-    assertThat(node.pid()).isEqualTo(pid);
-    DeliveryCheck.Verdict verdict = bed.verify(writer);
-    assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
-    assertThat(verdict.committed()).isEqualTo(ROWS);
+    stream.assertSameProcessDeliveredEveryRow("pgcdc reconnected instead of exiting");
+    assertThat(stream.writer().retries()).as("the writer saw the restart").isPositive();
   }
 }

@@ -29,8 +29,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RabbitRestartIT {
   private static final int ROWS = 10_000;
-  private static final int KEYS = 8;
-  private static final int ROWS_PER_SECOND = 1_000;
 
   private FaultBed bed;
 
@@ -41,45 +39,33 @@ class RabbitRestartIT {
 
   @AfterEach
   void removeBed() throws Exception {
-    try {
-      Servers.ensureRabbitRunning();
-    } finally {
-      bed.close();
-    }
+    bed.closeAfter(Servers::ensureRabbitRunning);
   }
 
   @Test
   void brokerRestartMidStreamIsSurvivedWithoutLossAndFlushNeverPassesTheQueue() throws Exception {
-    PgcdcNode node = bed.node("n1").start();
-    bed.awaitSlotActive(node);
-    RowWriter writer = bed.writer(ROWS, KEYS, ROWS_PER_SECOND).start();
-    bed.awaitStreaming(node, 0);
-    long pid = node.pid();
+    SingleNodeStream stream = SingleNodeStream.start(bed, ROWS);
+    RowWriter writer = stream.writer();
 
-    await().atMost(FaultBed.PATIENCE).until(() -> writer.committed() >= ROWS / 3);
+    stream.awaitCommitted(ROWS / 3);
     try {
       Servers.stopRabbitApp();
       long atStop = writer.committed();
       await("writer goes on while the broker is down").atMost(FaultBed.PATIENCE)
           .until(() -> writer.committed() >= atStop + 1_500);
-      node.freeze();
+      stream.node().freeze();
       try {
         Servers.startRabbitApp();
         assertThat(bed.checkFlushCoverage(writer)).as("confirmed_flush_lsn vs the queue after the broker restart")
             .isEmpty();
       } finally {
-        node.thaw();
+        stream.node().thaw();
       }
     } finally {
       Servers.ensureRabbitRunning();
     }
-    bed.awaitStreaming(node, bed.recorder().rowEvents());
+    stream.awaitResumed();
 
-    bed.awaitAllRows(writer);
-    assertThat(node.isRunning()).as("pgcdc reconnected instead of exiting:\n%s", node.logTail(30)).isTrue();
-    assertThat(node.pid()).isEqualTo(pid);
-    DeliveryCheck.Verdict verdict = bed.verify(writer);
-    assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
-    assertThat(verdict.committed()).isEqualTo(ROWS);
+    stream.assertSameProcessDeliveredEveryRow("pgcdc reconnected instead of exiting");
   }
 }

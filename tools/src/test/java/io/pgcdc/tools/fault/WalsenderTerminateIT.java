@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WalsenderTerminateIT {
   private static final int ROWS = 8_000;
-  private static final int KEYS = 8;
-  private static final int ROWS_PER_SECOND = 1_000;
 
   private FaultBed bed;
 
@@ -37,35 +35,25 @@ class WalsenderTerminateIT {
 
   @Test
   void terminatedWalsenderIsReconnectedByTheSameProcessWithoutLoss() throws Exception {
-    PgcdcNode node = bed.node("n1").start();
-    bed.awaitSlotActive(node);
-    RowWriter writer = bed.writer(ROWS, KEYS, ROWS_PER_SECOND).start();
-    bed.awaitStreaming(node, 0);
-    long pid = node.pid();
+    SingleNodeStream stream = SingleNodeStream.start(bed, ROWS);
 
     for (int round = 1; round <= 2; round++) {
-      long threshold = (long) ROWS * round / 3;
-      await().atMost(FaultBed.PATIENCE).until(() -> writer.committed() >= threshold);
+      stream.awaitCommitted((long) ROWS * round / 3);
       int walsender = bed.walsenderPid().orElseThrow();
       assertThat(bed.terminateWalsender()).isTrue();
 
       await("a new walsender on the slot").atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(100))
           .until(() -> bed.walsenderPid().filter(p -> p != walsender).isPresent());
-      bed.awaitStreaming(node, bed.recorder().rowEvents());
+      stream.awaitResumed();
     }
 
-    bed.awaitAllRows(writer);
-    assertThat(node.isRunning()).as("pgcdc survived its walsender's termination").isTrue();
-    assertThat(node.pid()).isEqualTo(pid);
-    DeliveryCheck.Verdict verdict = bed.verify(writer);
-    assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
-    assertThat(verdict.committed()).isEqualTo(ROWS);
+    stream.assertSameProcessDeliveredEveryRow("pgcdc survived its walsender's termination");
     assertThat(bed.walsenderPid()).isNotEqualTo(Optional.empty());
-    JsonNode health = node.health().orElseThrow();
+    JsonNode health = stream.node().health().orElseThrow();
     assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("ok");
     assertThat(health.path("role").asText()).isEqualTo("standalone");
     assertThat(health.path("flushed_lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
-    assertThat(node.metrics().orElseThrow()).containsPattern("(?m)^pgcdc_events_total [0-9.E]+$")
+    assertThat(stream.node().metrics().orElseThrow()).containsPattern("(?m)^pgcdc_events_total [0-9.E]+$")
         .contains("pgcdc_role_standalone 1.0");
   }
 }

@@ -15,10 +15,16 @@
  * </pre>
  *
  * <p>{@link io.pgcdc.tools.fault.FaultBed} wires one test's database, names, queue and nodes and
- * removes them afterwards. ITs that restart the shared servers carry {@code @Tag("disruptive")}
+ * removes them afterwards. {@link io.pgcdc.tools.fault.SingleNodeStream} is the start and the
+ * verdict of the tests in which one process must ride out a fault (walsender terminated,
+ * PostgreSQL or RabbitMQ restarted). {@code LargeTransactionIT} commits one transaction of 2 M
+ * rows instead of a writer's stream and counts them with {@link io.pgcdc.tools.fault.RowCounter}
+ * (one bit per row) in place of the recorder; the child's heap is read from its GC log
+ * ({@link io.pgcdc.tools.fault.HeapUse}). ITs that restart the shared servers carry {@code @Tag("disruptive")}
  * (skip them with {@code -DexcludedGroups=disruptive}) and restore the server in {@code finally}.
  *
  * <p>Threads: the test thread drives nodes; {@link io.pgcdc.tools.fault.RowWriter} has its own
- * thread; {@link io.pgcdc.tools.fault.ChangeRecorder} records on amqp-client's consumer thread.
+ * thread; {@link io.pgcdc.tools.fault.ChangeRecorder} and {@link io.pgcdc.tools.fault.RowCounter}
+ * record on amqp-client's consumer thread.
  */
 package io.pgcdc.tools.fault;
