@@ -63,14 +63,40 @@ public final class PostgresServer {
     return name;
   }
 
-  /** Drops the slots of {@code database} (terminating walsenders still on them), then the database. */
+  /**
+   * Drops the slots of {@code database} (terminating walsenders still on them), then the database.
+   * A terminated walsender releases its slot a moment later, and PostgreSQL refuses to drop a
+   * database that still has logical slots, so this retries for up to 10 s until none is left.
+   */
   public void dropDatabase(String database) throws SQLException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
     try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
-          + "WHERE database = '" + database + "' AND active_pid IS NOT NULL");
-      s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-          + "WHERE database = '" + database + "' AND NOT active");
+      while (true) {
+        s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+            + "WHERE database = '" + database + "' AND active_pid IS NOT NULL");
+        s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+            + "WHERE database = '" + database + "' AND NOT active");
+        if (!hasSlots(s, database) || System.nanoTime() - deadline > 0) {
+          break;
+        }
+        pause();
+      }
       s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  private static boolean hasSlots(Statement s, String database) throws SQLException {
+    try (java.sql.ResultSet r = s.executeQuery(
+        "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database + "'")) {
+      return r.next() && r.getLong(1) > 0;
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100); // a walsender exits within milliseconds of pg_terminate_backend
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
