@@ -27,7 +27,7 @@ class ConfirmTrackerTest {
     long s = ring.next();
     ring.get(s).copyWal(0, new byte[] {'X'}, 0, 1);
     ring.get(s).txEndLsn = txEnd;
-    tracker.published(s, commit);
+    tracker.published(s, commit, txEnd);
     ring.publish(s);
     decoded.set(s);
     return s;
