@@ -56,6 +56,20 @@ class ConfirmTrackerTest {
   }
 
   @Test
+  void severalTransactionsReleasedAtOnceFlushTheNewestCommitAndNotALaterBegin() {
+    publish(190, 0);
+    publish(190, 200);
+    publish(290, 0);
+    publish(290, 300);
+    long begin = publish(390, 0);
+    releaseUpTo(begin);
+    assertThat(tracker.flushedLsn()).isEqualTo(300);
+    assertThat(tracker.journaledLsn()).isEqualTo(300);
+    assertThat(tracker.confirmedLsn()).isEqualTo(300);
+    assertThat(tracker.violations()).isZero();
+  }
+
+  @Test
   void aConfirmedButUnjournaledTransactionIsNotFlushed() {
     publish(190, 0);
     long commit = publish(190, 200);
