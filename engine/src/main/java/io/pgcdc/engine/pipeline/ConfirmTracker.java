@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * flushed LSN stops at the limit. Every advance is logged at DEBUG with its source.
  *
  * <p>The released sequence gates the producer, so every slot between it and the cursor still
- * holds its event: the scans read Commit end LSNs from slots that cannot be overwritten under them.
+ * holds its event: the scans read the Commit end LSNs recorded for slots that cannot be overwritten
+ * under them.
  *
  * <p>Threading: {@link #release}, {@link #published}, {@link #receiving} and {@link #serverReached}
  * run on the slot-reader thread only (the ring's single producer); the LSN accessors are read by
@@ -51,6 +52,14 @@ public final class ConfirmTracker {
   private final int mask;
   /** Commit LSN of the transaction of each published event (slot = sequence &amp; mask); reader thread only. */
   private final long[] commitOf;
+  /**
+   * End LSN of each published Commit, 0 for any other event (slot = sequence &amp; mask); reader thread
+   * only. The scans read this array rather than {@link RingEvent#txEndLsn()}: the same value (both
+   * come from the Commit message's end_lsn field), but read sequentially from one array the reader
+   * owns instead of from ring objects another thread writes (per event, that pointer chase was the
+   * reader thread's largest cost).
+   */
+  private final long[] endOf;
   private final Sequence decoded;
   private final Sequence journaled;
   private final Sequence confirmed;
@@ -77,6 +86,7 @@ public final class ConfirmTracker {
     this.ring = ring;
     this.mask = ring.getBufferSize() - 1;
     this.commitOf = new long[ring.getBufferSize()];
+    this.endOf = new long[ring.getBufferSize()];
     this.decoded = decoded;
     this.journaled = journaled;
     this.confirmed = confirmed;
@@ -92,10 +102,14 @@ public final class ConfirmTracker {
 
   /**
    * The reader is about to publish ring {@code sequence}, an event of the transaction committed at
-   * {@code commitLsn} (a non-transactional event: its own LSN). Call before publishing it.
+   * {@code commitLsn} (a non-transactional event: its own LSN); {@code txEndLsn} is the end LSN of
+   * a Commit (its end_lsn field, as the decode stage reads it), 0 for any other event. Call before
+   * publishing it.
    */
-  public void published(long sequence, long commitLsn) {
-    commitOf[(int) sequence & mask] = commitLsn;
+  public void published(long sequence, long commitLsn, long txEndLsn) {
+    int slot = (int) sequence & mask;
+    commitOf[slot] = commitLsn;
+    endOf[slot] = txEndLsn;
   }
 
   /**
@@ -182,11 +196,13 @@ public final class ConfirmTracker {
     return limit;
   }
 
+  /** The end LSN of the last Commit in (from, to], or {@code lsn} when there is none. */
   private long scan(long from, long to, long lsn) {
-    for (long s = from + 1; s <= to; s++) {
-      long end = ring.get(s).txEndLsn;
+    // Newest first: the first Commit found is the answer (a 10 000-row transaction costs one pass).
+    for (long s = to; s > from; s--) {
+      long end = endOf[(int) s & mask];
       if (end != 0) {
-        lsn = end;
+        return end;
       }
     }
     return lsn;

@@ -27,7 +27,7 @@ class ConfirmTrackerTest {
     long s = ring.next();
     ring.get(s).copyWal(0, new byte[] {'X'}, 0, 1);
     ring.get(s).txEndLsn = txEnd;
-    tracker.published(s, commit);
+    tracker.published(s, commit, txEnd);
     ring.publish(s);
     decoded.set(s);
     return s;
@@ -52,6 +52,20 @@ class ConfirmTrackerTest {
     assertThat(tracker.confirmedLsn()).isEqualTo(200);
     assertThat(tracker.flushedLsn()).isEqualTo(200);
     assertThat(tracker.releasedSequence().get()).isEqualTo(commit1);
+    assertThat(tracker.violations()).isZero();
+  }
+
+  @Test
+  void severalTransactionsReleasedAtOnceFlushTheNewestCommitAndNotALaterBegin() {
+    publish(190, 0);
+    publish(190, 200);
+    publish(290, 0);
+    publish(290, 300);
+    long begin = publish(390, 0);
+    releaseUpTo(begin);
+    assertThat(tracker.flushedLsn()).isEqualTo(300);
+    assertThat(tracker.journaledLsn()).isEqualTo(300);
+    assertThat(tracker.confirmedLsn()).isEqualTo(300);
     assertThat(tracker.violations()).isZero();
   }
 
