@@ -106,6 +106,12 @@ public final class NodeStatus implements PipelineStatus {
   }
 
   @Override
+  public long lsnSafetyViolations() {
+    Pipeline p = pipeline;
+    return p == null ? 0 : p.lsnSafetyViolations();
+  }
+
+  @Override
   public long ringOccupancy() {
     Pipeline p = pipeline;
     return p == null ? 0 : p.ringOccupancy();

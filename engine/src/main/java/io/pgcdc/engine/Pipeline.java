@@ -250,6 +250,11 @@ public final class Pipeline implements AutoCloseable {
     return reader == null ? 0 : reader.receivedLsn();
   }
 
+  /** See {@link io.pgcdc.engine.ops.PipelineStatus#lsnSafetyViolations()}. */
+  public long lsnSafetyViolations() {
+    return (tracker == null ? 0 : tracker.violations()) + (reader == null ? 0 : reader.receivedBelowFlushed());
+  }
+
   public long serverLsn() {
     return reader == null ? 0 : reader.serverLsn();
   }

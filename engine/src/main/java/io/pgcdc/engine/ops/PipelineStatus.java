@@ -63,6 +63,13 @@ public interface PipelineStatus {
   /** Events currently in the Disruptor ring (published by the reader, not yet released). */
   long ringOccupancy();
 
+  /**
+   * Flushed-LSN safety checks that fired in the running pipeline: a flushed-LSN candidate held back
+   * because it passed a pending commit, or a transaction received with its commit below a flushed
+   * LSN already reported. Always 0 unless pgcdc has a bug; each also logs one ERROR line.
+   */
+  long lsnSafetyViolations();
+
   /** Size of the Disruptor ring; 0 when no pipeline runs. */
   long ringCapacity();
 

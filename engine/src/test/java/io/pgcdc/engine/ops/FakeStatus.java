@@ -15,6 +15,7 @@ final class FakeStatus implements PipelineStatus {
   volatile long flushed;
   volatile long server;
   volatile long oldestPendingCommitMicros;
+  volatile long lsnSafetyViolations;
   volatile long ringOccupancy;
   volatile long ringCapacity = 1024;
   volatile String problem;
@@ -67,6 +68,11 @@ final class FakeStatus implements PipelineStatus {
   @Override
   public long oldestPendingCommitMicros() {
     return oldestPendingCommitMicros;
+  }
+
+  @Override
+  public long lsnSafetyViolations() {
+    return lsnSafetyViolations;
   }
 
   @Override

@@ -161,7 +161,8 @@ class OpsServerTest {
         .contains("pgcdc_ring_capacity 1024.0")
         .contains("pgcdc_source_lag_bytes 4096.0")
         .contains("pgcdc_source_lag_seconds 1.5")
-        .contains("pgcdc_epoch 5.0");
+        .contains("pgcdc_epoch 5.0")
+        .contains("pgcdc_lsn_safety_violations 0.0");
 
     status.ringOccupancy = 3;
     assertThat(get("/metrics").body()).contains("pgcdc_ring_occupancy 3.0");
