@@ -38,6 +38,7 @@ class DeliveryIT {
       assertThat(f.slotFlushed()).as("the slot never passes the unroutable transaction's commit")
           .isLessThanOrEqualTo(commitLsn);
       assertThat(p.flushedLsn()).isLessThanOrEqualTo(commitLsn);
+      assertThat(p.lsnSafetyViolations()).as("flushed-LSN safety checks that fired").isZero();
     }
   }
 
