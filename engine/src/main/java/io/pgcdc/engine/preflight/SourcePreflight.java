@@ -32,8 +32,8 @@ public final class SourcePreflight {
     this.source = source;
   }
 
-  /** A matched table and whether its updates and deletes carry a key. */
-  record TableInfo(String qualifiedName, char replicaIdentity, boolean hasPrimaryKey) {}
+  /** A matched table ({@code schema.table}, quoted where needed) and whether its updates and deletes carry a key. */
+  public record TableInfo(String qualifiedName, char replicaIdentity, boolean hasPrimaryKey) {}
 
   /** An existing publication: how many tables, who owns it, which operations it publishes. */
   record PublicationInfo(int tables, String owner, boolean ownedByUser, String missingOperations) {}
@@ -177,26 +177,34 @@ public final class SourcePreflight {
 
   private List<CheckResult> tableVerdicts() throws SQLException {
     List<List<TableInfo>> matches = new ArrayList<>();
+    for (TablePattern pattern : source.tables()) {
+      matches.add(matchingTables(db, pattern));
+    }
+    return tableVerdicts(source.tables(), matches, text("SELECT current_database()"));
+  }
+
+  /**
+   * The ordinary and partitioned tables (not partitions, not system schemas) that {@code pattern}
+   * matches, by schema and name; also what {@code SourceSetup} puts in the publication.
+   */
+  public static List<TableInfo> matchingTables(Connection db, TablePattern pattern) throws SQLException {
     String sql = "SELECT format('%I.%I', n.nspname, c.relname), c.relreplident::text,"
         + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
         + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
         + " AND n.nspname LIKE ? AND c.relname LIKE ? ORDER BY n.nspname, c.relname";
+    List<TableInfo> tables = new ArrayList<>();
     try (PreparedStatement st = db.prepareStatement(sql)) {
-      for (TablePattern pattern : source.tables()) {
-        st.setString(1, pattern.schemaLike());
-        st.setString(2, pattern.tableLike());
-        List<TableInfo> tables = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            tables.add(new TableInfo(rs.getString(1), rs.getString(2).charAt(0), rs.getBoolean(3)));
-          }
+      st.setString(1, pattern.schemaLike());
+      st.setString(2, pattern.tableLike());
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          tables.add(new TableInfo(rs.getString(1), rs.getString(2).charAt(0), rs.getBoolean(3)));
         }
-        matches.add(tables);
       }
     }
-    return tableVerdicts(source.tables(), matches, text("SELECT current_database()"));
+    return tables;
   }
 
   private Optional<PublicationInfo> publication() throws SQLException {

@@ -6,10 +6,7 @@ import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.pipeline.ConfirmTracker;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -82,8 +79,6 @@ public final class SlotReader implements Runnable {
   private static final byte STREAM_ABORT = 'A';
   /** Offset of a Commit message's end_lsn. */
   private static final int COMMIT_END_OFFSET = 10;
-  private static final VarHandle BIG_ENDIAN_LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   /** Room for a synthesized Begin (21 bytes) or Commit (26 bytes). */
   private static final int SYNTHETIC_BYTES = 32;
 
@@ -244,9 +239,10 @@ public final class SlotReader implements Runnable {
       // previous message was.
       long start = position == 0 ? receivedLsn : position;
       if (!spooled(message, start) && accept(message, start)) {
-        publish(start, transactionOpen ? transactionCommit : start, message.array(),
-            message.arrayOffset() + message.position(), message.remaining());
-        if (transactionOpen && message.get(message.position()) == COMMIT) {
+        boolean commit = message.get(message.position()) == COMMIT;
+        publish(start, transactionOpen ? transactionCommit : start, commit ? commitEnd(message) : 0,
+            message.array(), message.arrayOffset() + message.position(), message.remaining());
+        if (transactionOpen && commit) {
           transactionOpen = false;
           tracker.receiving(ConfirmTracker.NONE);
         }
@@ -270,13 +266,15 @@ public final class SlotReader implements Runnable {
   }
 
   /**
-   * Copies one message into the next free ring slot (waiting for one if needed), recording the
-   * commit LSN of its transaction (for a non-transactional message: its own LSN) with the tracker.
+   * Copies one message into the next free ring slot (waiting for one if needed), recording with the
+   * tracker the commit LSN of its transaction (for a non-transactional message: its own LSN) and,
+   * for a Commit, its end LSN ({@code txEndLsn}, else 0).
    */
-  private void publish(long start, long commitLsn, byte[] src, int offset, int length) throws SQLException {
+  private void publish(long start, long commitLsn, long txEndLsn, byte[] src, int offset, int length)
+      throws SQLException {
     long sequence = claim();
     ring.get(sequence).copyWal(start, src, offset, length);
-    tracker.published(sequence, commitLsn, commitEnd(src, offset, length));
+    tracker.published(sequence, commitLsn, txEndLsn);
     ring.publish(sequence);
     receivedLsn = start;
     if ((sequence & RELEASE_EVERY_MASK) == 0) {
@@ -288,13 +286,11 @@ public final class SlotReader implements Runnable {
 
   /**
    * A Commit's end_lsn field (type, flags, commit LSN, end LSN, ...: the value the decode stage
-   * stores as {@link RingEvent#txEndLsn()}), 0 for any other message.
+   * stores as {@link RingEvent#txEndLsn()}); 0 for a truncated one, which the decode stage reports.
    */
-  private static long commitEnd(byte[] src, int offset, int length) {
-    if (length < COMMIT_END_OFFSET + Long.BYTES || src[offset] != COMMIT) {
-      return 0;
-    }
-    return (long) BIG_ENDIAN_LONG.get(src, offset + COMMIT_END_OFFSET);
+  private static long commitEnd(ByteBuffer commit) {
+    int p = commit.position();
+    return commit.remaining() < COMMIT_END_OFFSET + Long.BYTES ? 0 : commit.getLong(p + COMMIT_END_OFFSET);
   }
 
   /**
@@ -344,9 +340,9 @@ public final class SlotReader implements Runnable {
     tracker.receiving(commitLsn);
     ByteBuffer b = ByteBuffer.wrap(synthetic);
     b.put(BEGIN).putLong(commitLsn).putLong(commitTime).putInt((int) xid);
-    publish(commitLsn, commitLsn, synthetic, 0, b.position());
+    publish(commitLsn, commitLsn, 0, synthetic, 0, b.position());
     try {
-      spool.commit(xid, (walStart, buffer, length) -> publish(walStart, commitLsn, buffer, 0, length));
+      spool.commit(xid, (walStart, buffer, length) -> publish(walStart, commitLsn, 0, buffer, 0, length));
     } catch (SQLException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -354,7 +350,7 @@ public final class SlotReader implements Runnable {
     }
     b.clear();
     b.put(COMMIT).put(flags).putLong(commitLsn).putLong(endLsn).putLong(commitTime);
-    publish(endLsn, commitLsn, synthetic, 0, b.position());
+    publish(endLsn, commitLsn, endLsn, synthetic, 0, b.position());
     transactionOpen = false;
     tracker.receiving(ConfirmTracker.NONE);
     lastCommitEnd = endLsn;

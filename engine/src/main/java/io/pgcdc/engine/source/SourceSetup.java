@@ -138,7 +138,7 @@ public final class SourceSetup {
           schemas.add(ident(p.schema()));
         }
       } else {
-        tables.addAll(matchingTables(c, p));
+        SourcePreflight.matchingTables(c, p).forEach(t -> tables.add(t.qualifiedName()));
       }
     }
     if (schemas.isEmpty() && tables.isEmpty()) {
@@ -153,24 +153,6 @@ public final class SourceSetup {
       parts.add("TABLE " + String.join(", ", tables));
     }
     return String.join(", ", parts);
-  }
-
-  private static List<String> matchingTables(Connection c, TablePattern p) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
-            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
-            + " AND n.nspname LIKE ? AND c.relname LIKE ? ORDER BY 1, 2")) {
-      s.setString(1, p.schemaLike());
-      s.setString(2, p.tableLike());
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(ident(r.getString(1)) + "." + ident(r.getString(2)));
-        }
-      }
-    }
-    return out;
   }
 
   private long prepareSlot(Connection c) throws SQLException, PipelineException {
