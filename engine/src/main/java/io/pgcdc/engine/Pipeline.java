@@ -15,6 +15,7 @@ import io.pgcdc.engine.pipeline.JournalHandler;
 import io.pgcdc.engine.pipeline.ParkingWaitStrategy;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.engine.pipeline.SameThreadStages;
 import io.pgcdc.engine.pipeline.StageFailureHandler;
 import io.pgcdc.engine.sink.PublishHandler;
 import io.pgcdc.engine.source.ReplicationConnections;
@@ -37,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * whoever owns the slot: the standalone runner, or a cluster node when it wins leadership.
  *
  * <pre>
- *   pgcdc-slot-reader --&gt; [ring] --&gt; pgcdc-decode --&gt; pgcdc-encode --+--&gt; pgcdc-journal --+
- *        ^                                                        +--&gt; pgcdc-publish --+-- acks
- *        +--- flushed LSN &lt;-- ConfirmTracker (min of journaled, confirmed) &lt;-----------+
+ *   pgcdc-slot-reader --&gt; [ring] --&gt; pgcdc-encode (decode, encode) --+--&gt; pgcdc-journal --+
+ *        ^                                                            +--&gt; pgcdc-publish --+-- acks
+ *        +--- flushed LSN &lt;-- ConfirmTracker (min of journaled, confirmed) &lt;---------------+
  * </pre>
  *
  * <p>Threading: {@link #start} and {@link #close} are called by the owner (any thread, not
@@ -121,13 +122,14 @@ public final class Pipeline implements AutoCloseable {
     publisher = publish;
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
-    BatchEventProcessor<RingEvent> decodeP = stage("decode", new DecodeHandler());
-    BatchEventProcessor<RingEvent> encodeP = stage("encode", encode, decodeP.getSequence());
+    // Decode runs in front of encode on the encode thread (SameThreadStages: its work is too small
+    // to pay for a thread's wake-ups and a hand-off).
+    BatchEventProcessor<RingEvent> encodeP = stage("encode", new SameThreadStages(new DecodeHandler(), encode));
     BatchEventProcessor<RingEvent> journalP = stage("journal",
         new JournalHandler(journal.appender(), source.slot(), term.epoch(), metrics), encodeP.getSequence());
     stage("publish", publish, encodeP.getSequence());
 
-    tracker = new ConfirmTracker(ring, decodeP.getSequence(), journalP.getSequence(), confirmed, startLsn);
+    tracker = new ConfirmTracker(ring, encodeP.getSequence(), journalP.getSequence(), confirmed, startLsn);
     ring.addGatingSequences(tracker.releasedSequence());
 
     reader = new SlotReader(connections, setup, ring, tracker, control, spoolDir(config));

@@ -11,8 +11,8 @@
  *        └──── flushed LSN ◄── ConfirmTracker (journaled AND confirmed) ◄───────┘
  * </pre>
  *
- * <p>Threads per pipeline: {@code pgcdc-slot-reader} (also the status timer), {@code pgcdc-decode},
- * {@code pgcdc-encode}, {@code pgcdc-journal}, {@code pgcdc-publish}, plus amqp-client's
+ * <p>Threads per pipeline: {@code pgcdc-slot-reader} (also the status timer),
+ * {@code pgcdc-encode} (runs the decode and encode stages), {@code pgcdc-journal}, {@code pgcdc-publish}, plus amqp-client's
  * connection thread. {@code pgcdc-stop} closes a pipeline that failed. Cluster callbacks arrive
  * on the ha event thread. Sub-packages: {@code source} (PostgreSQL side), {@code pipeline}
  * (ring, stages, confirm tracking), {@code encode} (JSON envelope), {@code sink} (RabbitMQ),

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * write with less than {@link Journal#MIN_FREE_BYTES} free is the guard that keeps it from
  * happening at all.
  *
- * <p><b>Cost.</b> No allocation and no lock per entry: the record is encoded straight into the
- * mapped file. Retention runs on this thread once per new roll cycle.
+ * <p><b>Cost.</b> No allocation and no lock per entry: the record is encoded into a reused heap
+ * array and copied into the mapped file with two bulk writes ({@link EntryEncoder}). Retention runs on this thread once per new roll cycle.
  */
 public final class JournalAppender implements AutoCloseable {
 
@@ -55,6 +55,7 @@ public final class JournalAppender implements AutoCloseable {
   private final AtomicLong lastAppendedLsn = new AtomicLong(Lsn.INVALID);
   private final AtomicLong lastAppendedCommitLsn = new AtomicLong(Lsn.INVALID);
   private final AtomicLong appendedEntries = new AtomicLong();
+  private final EntryEncoder encoder = new EntryEncoder();
   private ExcerptAppender appender;
   private long bytesUntilSpaceCheck;
   private int cycle = Integer.MIN_VALUE;
@@ -116,7 +117,7 @@ public final class JournalAppender implements AutoCloseable {
     }
     try (DocumentContext dc = appender.writingDocument()) {
       try {
-        JournalEntryCodec.write(dc.wire().bytes(), record);
+        encoder.write(dc.wire().bytes(), record);
       } catch (RuntimeException | Error e) {
         dc.rollbackOnClose();
         throw e;

@@ -25,7 +25,7 @@ import net.openhft.chronicle.bytes.Bytes;
  *  ..      n     body
  * </pre>
  *
- * <p>Stateless; allocates nothing.
+ * <p>{@link EntryEncoder} writes this layout; this class reads it. Stateless; allocates nothing.
  */
 final class JournalEntryCodec {
 
@@ -36,43 +36,6 @@ final class JournalEntryCodec {
   static final int FIXED_LENGTH = 48;
 
   private JournalEntryCodec() {
-  }
-
-  static void write(Bytes<?> out, JournalRecord r) {
-    out.writeByte(VERSION);
-    out.writeByte(r.opByte());
-    out.writeByte((byte) r.headerCount());
-    out.writeByte((byte) 0);
-    out.writeInt(r.ordinal());
-    out.writeLong(r.lsn());
-    out.writeLong(r.commitLsn());
-    out.writeLong(r.xid());
-    out.writeLong(r.epoch());
-    out.writeLong(r.commitTimeMicros());
-    writeText(out, r.messageId());
-    writeText(out, r.contentType());
-    writeText(out, r.routingKey());
-    for (int i = 0, n = r.headerCount(); i < n; i++) {
-      byte type = r.headerType(i);
-      writeText(out, r.headerName(i));
-      out.writeByte(type);
-      switch (type) {
-        case JournalRecord.HEADER_STRING -> writeText(out, r.headerString(i));
-        case JournalRecord.HEADER_INT -> out.writeInt((int) r.headerLong(i));
-        default -> out.writeLong(r.headerLong(i));
-      }
-    }
-    out.writeInt(r.bodyLength());
-    out.write(r.body(), r.bodyOffset(), r.bodyLength());
-  }
-
-  /** Strings take Chronicle's faster path over their internal bytes; other sequences go char by char. */
-  private static void writeText(Bytes<?> out, CharSequence text) {
-    if (text instanceof String) {
-      out.writeUtf8((String) text);
-    } else {
-      out.writeUtf8(text);
-    }
   }
 
   /** Reads the entry starting at {@code in.readPosition()} into {@code r}'s own buffers. */

@@ -76,7 +76,7 @@ public final class ConfirmTracker {
   private volatile long oldestPendingCommitMicros;
 
   /**
-   * @param decoded   sequence of the decode stage (commit times are valid up to it)
+   * @param decoded   sequence of the decode stage, or of the stage running it (commit times are valid up to it)
    * @param journaled sequence of the journal stage
    * @param confirmed sequence up to which the broker acknowledged every message
    * @param startLsn  the slot's confirmed position when streaming started

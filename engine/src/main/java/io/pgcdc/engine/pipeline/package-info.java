@@ -3,7 +3,7 @@
  * is preallocated; a pgoutput message is copied into one by the slot reader and flows:
  *
  * <pre>
- *   sequence:   reader cursor ≥ decode ≥ encode ≥ { journal , publish ≥ confirmed } ≥ released
+ *   sequence:   reader cursor ≥ decode+encode ≥ { journal , publish ≥ confirmed } ≥ released
  *                                                                                      │
  *   gating: the producer may not lap "released" = min(journal, confirmed) ────────────┘
  *
@@ -15,7 +15,8 @@
  *             that closes a batch carries it, the events before it carry nothing)
  * </pre>
  *
- * <p>Threads: one per stage ({@code pgcdc-decode}, {@code pgcdc-journal}), the confirm tracker on
+ * <p>Threads: one per stage ({@code pgcdc-encode}, which runs decode and
+ * encode through {@link io.pgcdc.engine.pipeline.SameThreadStages}, {@code pgcdc-journal}, {@code pgcdc-publish}), the confirm tracker on
  * the reader thread. Stages wait with {@link io.pgcdc.engine.pipeline.ParkingWaitStrategy} (no
  * locks on publish); a stage that throws stops the whole pipeline through
  * {@link io.pgcdc.engine.pipeline.StageFailureHandler} before its sequence passes the event.
