@@ -79,6 +79,29 @@ final class EntryEncoder {
   /** Stop-bit length of the encoded text, then its chars as Chronicle encodes them. */
   private void text(CharSequence s) {
     int chars = s.length();
+    if (chars < 0x80) {
+      // The usual case (ids, LSNs, header names): short ASCII, one pass with a one-byte length.
+      ensure(1 + chars);
+      byte[] b = buf;
+      int p = pos + 1;
+      for (int i = 0; i < chars; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          anyText(s);
+          return;
+        }
+        b[p++] = (byte) c;
+      }
+      b[pos] = (byte) chars;
+      pos = p;
+      return;
+    }
+    anyText(s);
+  }
+
+  /** {@link #text} for any length and content: counts the encoded bytes first, then writes. */
+  private void anyText(CharSequence s) {
+    int chars = s.length();
     int bytes = 0;
     boolean ascii = true;
     for (int i = 0; i < chars; i++) {
