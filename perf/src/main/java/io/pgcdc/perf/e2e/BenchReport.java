@@ -95,12 +95,15 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
     }
     out.append(String.format(Locale.ROOT, "%nwhole-machine CPU per phase (/proc; µs of CPU per event; busy = all %d"
         + " cores, not idle/iowait)%n", Runtime.getRuntime().availableProcessors()));
-    out.append(String.format(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s %6s  %-22s %s%n", "phase", "seconds", "broker",
-        "Postgres", "consumer", "other", "busy%", "consumer is", "verdict"));
+    out.append(String.format(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s %6s %7s  %-22s %s%n", "phase", "seconds",
+        "broker", "Postgres", "consumer", "other", "busy%", "iowait%", "consumer is", "verdict"));
     for (PhaseCpu p : cpu.phases()) {
-      out.append(String.format(Locale.ROOT, "%-24s %8.2f %8.1f %8.1f %8.1f %8.1f %6.0f  %-22s %s%n", p.phase(),
+      out.append(String.format(Locale.ROOT, "%-24s %8.2f %8.1f %8.1f %8.1f %8.1f %6.0f %7.0f  %-22s %s%n", p.phase(),
           p.wallSeconds(), p.brokerMicrosPerEvent(), p.postgresMicrosPerEvent(), p.consumerMicrosPerEvent(),
-          p.otherMicrosPerEvent(), p.busyPercent(), p.consumer(), p.verdict()));
+          p.otherMicrosPerEvent(), p.busyPercent(), p.iowaitPercent(), p.consumer(), p.verdict()));
+      if (!p.topOthers().isEmpty()) {
+        out.append("  other, most: ").append(String.join(", ", p.topOthers())).append(System.lineSeparator());
+      }
     }
     for (BrokerSettle.Wait w : cpu.settles()) {
       out.append(String.format(Locale.ROOT, "broker settle before %s: %.1f s%s%n", w.before(), w.seconds(),
@@ -139,6 +142,7 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           .put("postgres_cpu_seconds", p.postgresSeconds()).put("consumer_cpu_seconds", p.consumerSeconds())
           .put("other_cpu_seconds", p.otherSeconds()).put("machine_busy_cpu_seconds", p.machineBusySeconds())
           .put("machine_total_cpu_seconds", p.machineTotalSeconds()).put("machine_busy_percent", p.busyPercent())
+          .put("machine_iowait_percent", p.iowaitPercent())
           .put("broker_us_per_event", p.brokerMicrosPerEvent())
           .put("postgres_us_per_event", p.postgresMicrosPerEvent())
           .put("consumer_us_per_event", p.consumerMicrosPerEvent())
@@ -180,6 +184,10 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
         ObjectNode over = live.putObject("per_second_ms");
         for (Series s : l.overTime()) {
           series(over.putArray(s.name()), s);
+        }
+        ObjectNode cpuOver = live.putObject("per_second_cpu");
+        for (Series s : pgcdcRun.liveCpu()) {
+          series(cpuOver.putArray(s.name()), s);
         }
       }
     }

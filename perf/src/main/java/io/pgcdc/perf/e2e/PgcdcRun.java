@@ -34,7 +34,7 @@ final class PgcdcRun {
   record Result(PhaseResult backlog, double startupSeconds, double queueFullSeconds, double flushedSeconds,
                 LatencyProbe.Result live, OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds,
                 long peakHeapMb, long vmHwmKb, double meanBodyBytes, double backlogCpuSeconds,
-                boolean confirmWindowLiveOnly) {
+                boolean confirmWindowLiveOnly, List<Series> liveCpu) {
 
     /** pgcdc's own CPU (user + system, all its threads) per backlog event, µs: robust to a loaded machine. */
     double cpuMicrosPerEvent() {
@@ -106,6 +106,7 @@ final class PgcdcRun {
         printThreadCpu("(c) pgcdc", threadsAtStart, pgcdc.threadCpuSeconds(), backlog.events());
         channel.queuePurge(queue());
         LatencyProbe.Result liveResult = null;
+        List<Series> liveCpu = List.of();
         boolean confirmWindowLiveOnly = false;
         if (live != null) {
           cpu.settled(BrokerSettle.await("(d)", cpu::brokerSeconds,
@@ -113,9 +114,13 @@ final class PgcdcRun {
           awaitConfirmWindow(drainedAt, live.seconds());
           confirmWindowLiveOnly = true;
           System.out.printf("bench: (d) %d single-row txns/s for %d s%n", live.rate(), live.seconds());
-          CpuMeter.Window liveCpu = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
+          CpuMeter.Window liveWindow = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
+          CpuTimeline timeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
           liveResult = live.run(channel, queue());
-          liveCpu.close(liveResult.committed()); // per transaction; includes the wait for the last deliveries
+          liveCpu = timeline.stop();
+          liveWindow.close(liveResult.committed()); // per transaction; includes the wait for the last deliveries
+          System.out.println("bench: (d) per second, broker/pgcdc cores and machine busy/iowait:"
+              + CpuTimeline.describe(liveCpu));
         }
         OptionalDouble p50 = pgcdc.publishConfirmQuantile("0.5");
         OptionalDouble p99 = pgcdc.publishConfirmQuantile("0.99");
@@ -123,7 +128,7 @@ final class PgcdcRun {
         double body = meanBody(pgcdc);
         pgcdc.stop(); // before reading the GC log: the JVM flushes it at exit
         return new Result(drained.backlog(), startup, drained.queueFullSeconds(), drained.flushedSeconds(),
-            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu, confirmWindowLiveOnly);
+            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu, confirmWindowLiveOnly, liveCpu);
       }
     }
   }

@@ -18,12 +18,13 @@ import java.util.Locale;
  * @param postgresSeconds     PostgreSQL's CPU seconds
  * @param consumerSeconds     the consumer's CPU seconds
  * @param machineBusySeconds  CPU seconds all cores were busy (not idle, not iowait)
+ * @param machineIowaitSeconds CPU seconds cores were idle with I/O outstanding (disk waits, e.g. fsync)
  * @param machineTotalSeconds CPU seconds available on all cores (wall x cores, as the kernel counts)
  * @param topOthers           the processes that used most of the rest, {@code "comm[pid] seconds"}
  */
 record PhaseCpu(String phase, String consumer, long events, double wallSeconds, double brokerSeconds,
                 double postgresSeconds, double consumerSeconds, double machineBusySeconds,
-                double machineTotalSeconds, List<String> topOthers) {
+                double machineIowaitSeconds, double machineTotalSeconds, List<String> topOthers) {
 
   /** At or above this share of all cores busy, the phase was CPU-bound. */
   static final double CPU_BOUND_PERCENT = 90;
@@ -54,6 +55,11 @@ record PhaseCpu(String phase, String consumer, long events, double wallSeconds, 
     return machineTotalSeconds > 0 ? 100 * machineBusySeconds / machineTotalSeconds : Double.NaN;
   }
 
+  /** Share of all cores idle while waiting on I/O, %. */
+  double iowaitPercent() {
+    return machineTotalSeconds > 0 ? 100 * machineIowaitSeconds / machineTotalSeconds : Double.NaN;
+  }
+
   /** "CPU-bound; most: broker" when the cores were (nearly) saturated, else how busy they were. */
   String verdict() {
     double busy = busyPercent();
@@ -61,7 +67,8 @@ record PhaseCpu(String phase, String consumer, long events, double wallSeconds, 
       return "n/a";
     }
     if (busy < CPU_BOUND_PERCENT) {
-      return String.format(Locale.ROOT, "not CPU-bound (%.0f%% busy): waits on I/O or round trips", busy);
+      return String.format(Locale.ROOT, "not CPU-bound (%.0f%% busy, %.0f%% iowait): waits on disk, round trips"
+          + " or pauses", busy, iowaitPercent());
     }
     String top = "broker";
     double most = brokerSeconds;
@@ -93,6 +100,7 @@ record PhaseCpu(String phase, String consumer, long events, double wallSeconds, 
         end.brokerSeconds() - start.brokerSeconds(), end.postgresSeconds() - start.postgresSeconds(),
         end.consumerSeconds() - start.consumerSeconds(),
         (end.machine().busy() - start.machine().busy()) / ProcCpu.TICKS_PER_SECOND,
+        (end.machine().iowait() - start.machine().iowait()) / ProcCpu.TICKS_PER_SECOND,
         (end.machine().total() - start.machine().total()) / ProcCpu.TICKS_PER_SECOND, List.copyOf(topOthers));
   }
 }

@@ -52,8 +52,8 @@ final class ProcCpu {
     }
   }
 
-  /** The machine's CPU ticks, all cores: busy (not idle, not iowait) and total. */
-  record MachineTicks(long busy, long total) {
+  /** The machine's CPU ticks, all cores: busy (not idle, not iowait), idle waiting on I/O, and total. */
+  record MachineTicks(long busy, long iowait, long total) {
 
     /** Parses the aggregate {@code cpu} line of {@code /proc/stat}. */
     static MachineTicks parse(String procStat) {
@@ -65,8 +65,8 @@ final class ProcCpu {
           for (int i = 0; i < Math.min(8, f.length); i++) {
             total += Long.parseLong(f[i]);
           }
-          long idle = Long.parseLong(f[3]) + (f.length > 4 ? Long.parseLong(f[4]) : 0);
-          return new MachineTicks(total - idle, total);
+          long iowait = f.length > 4 ? Long.parseLong(f[4]) : 0;
+          return new MachineTicks(total - Long.parseLong(f[3]) - iowait, iowait, total);
         }
       }
       throw new IllegalArgumentException("no aggregate cpu line in /proc/stat");
@@ -102,7 +102,7 @@ final class ProcCpu {
     try {
       return MachineTicks.parse(Files.readString(Path.of("/proc/stat")));
     } catch (IOException | RuntimeException e) {
-      return new MachineTicks(0, 0);
+      return new MachineTicks(0, 0, 0);
     }
   }
 

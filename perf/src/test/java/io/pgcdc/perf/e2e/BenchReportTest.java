@@ -82,7 +82,7 @@ class BenchReportTest {
 
   @Test
   void tableAndJsonCarryTheCpuPerEventOfEachPhaseAndTheSettleWaits() throws Exception {
-    PhaseCpu c = new PhaseCpu("(c) pgcdc", "pgcdc JVM", 1200, 3.0, 0.012, 0.006, 0.018, 5.7, 6.0,
+    PhaseCpu c = new PhaseCpu("(c) pgcdc", "pgcdc JVM", 1200, 3.0, 0.012, 0.006, 0.018, 5.7, 0.06, 6.0,
         List.of("java[42] 5.00 s"));
     CpuMeter.MachineAccount cpu = new CpuMeter.MachineAccount(List.of(c),
         List.of(new BrokerSettle.Wait("(d)", 4.5, true, 0.03), new BrokerSettle.Wait("(b)", 30.0, false, 0.4)));
@@ -91,8 +91,9 @@ class BenchReportTest {
         null, List.of(), cpu);
 
     assertThat(report.table())
-        .contains("(c) pgcdc                    3.00     10.0      5.0     15.0   4720.0     95  pgcdc JVM"
+        .contains("(c) pgcdc                    3.00     10.0      5.0     15.0   4720.0     95       1  pgcdc JVM"
             + "              CPU-bound; most: other")
+        .contains("  other, most: java[42] 5.00 s")
         .contains("broker settle before (d): 4.5 s" + System.lineSeparator())
         .contains("broker settle before (b): 30.0 s (did NOT settle: beam.smp at 40% of a core)");
     JsonNode json = new ObjectMapper().readTree(report.json());
@@ -110,7 +111,8 @@ class BenchReportTest {
     LatencyStats steady = new LatencyStats(50_000, 5.5, 9.5, 14.0, 20.0, 5.8);
     LatencyProbe.Result live = new LatencyProbe.Result(2000, 1999.0, 60_000, 60_000, whole, List.of(), steady, 5);
     PgcdcRun.Result run = new PgcdcRun.Result(phase("pgcdc", 1200, 3.0), 2.0, 3.0, 3.0, live,
-        java.util.OptionalDouble.of(0.004), java.util.OptionalDouble.of(0.012), 100, 200_000, 730, 1.0, true);
+        java.util.OptionalDouble.of(0.004), java.util.OptionalDouble.of(0.012), 100, 200_000, 730, 1.0, true,
+        List.of());
     BenchReport r = report();
     BenchReport report = new BenchReport("m", BACKLOG, r.phases(), r.walSender(), r.broker(), r.pgcdc(), run,
         List.of(), CpuMeter.MachineAccount.NONE);

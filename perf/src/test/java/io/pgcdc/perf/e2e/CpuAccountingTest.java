@@ -31,6 +31,7 @@ class CpuAccountingTest {
 
     assertThat(m.total()).isEqualTo(1000); // guest (7) is already inside user
     assertThat(m.busy()).isEqualTo(150);
+    assertThat(m.iowait()).isEqualTo(50);
   }
 
   @Test
@@ -47,9 +48,9 @@ class CpuAccountingTest {
 
   @Test
   void phaseCpuIsTheDifferenceOfTwoSnapshotsPerEvent() {
-    PhaseCpu.Snapshot start = new PhaseCpu.Snapshot(0, 10.0, 20.0, 1.0, new ProcCpu.MachineTicks(1_000, 5_000));
+    PhaseCpu.Snapshot start = new PhaseCpu.Snapshot(0, 10.0, 20.0, 1.0, new ProcCpu.MachineTicks(1_000, 50, 5_000));
     PhaseCpu.Snapshot end = new PhaseCpu.Snapshot(2_000_000_000L, 12.0, 20.8, 1.4,
-        new ProcCpu.MachineTicks(1_000 + 380, 5_000 + 400));
+        new ProcCpu.MachineTicks(1_000 + 380, 50 + 8, 5_000 + 400));
 
     PhaseCpu p = PhaseCpu.between("(c) pgcdc", "pgcdc JVM", 200_000, start, end, List.of("java[7] 0.30 s"));
 
@@ -59,6 +60,7 @@ class CpuAccountingTest {
     assertThat(p.consumerMicrosPerEvent()).isCloseTo(2.0, within(1e-6));
     assertThat(p.otherSeconds()).isCloseTo(3.8 - 2.0 - 0.8 - 0.4, within(1e-9));
     assertThat(p.busyPercent()).isCloseTo(95.0, within(1e-9));
+    assertThat(p.iowaitPercent()).isCloseTo(2.0, within(1e-9));
     assertThat(p.verdict()).isEqualTo("CPU-bound; most: broker");
   }
 
@@ -80,11 +82,11 @@ class CpuAccountingTest {
 
   @Test
   void phaseBelowNinetyPercentBusyIsNotCpuBound() {
-    PhaseCpu p = new PhaseCpu("(a)", "pg_recvlogical", 100, 1, 0, 0.5, 0.1, 1.2, 2.0, List.of());
+    PhaseCpu p = new PhaseCpu("(a)", "pg_recvlogical", 100, 1, 0, 0.5, 0.1, 1.2, 0.3, 2.0, List.of());
 
-    assertThat(p.verdict()).startsWith("not CPU-bound (60% busy)");
-    assertThat(new PhaseCpu("x", "y", 0, 1, 1, 1, 1, 1, 0, List.of()).brokerMicrosPerEvent()).isNaN();
-    assertThat(new PhaseCpu("x", "y", 0, 1, 1, 1, 1, 1, 0, List.of()).verdict()).isEqualTo("n/a");
+    assertThat(p.verdict()).startsWith("not CPU-bound (60% busy, 15% iowait)");
+    assertThat(new PhaseCpu("x", "y", 0, 1, 1, 1, 1, 1, 0, 0, List.of()).brokerMicrosPerEvent()).isNaN();
+    assertThat(new PhaseCpu("x", "y", 0, 1, 1, 1, 1, 1, 0, 0, List.of()).verdict()).isEqualTo("n/a");
   }
 
   @Test
@@ -107,6 +109,22 @@ class CpuAccountingTest {
     d.offer(1.0, 0, 3);
     assertThat(d.offer(2.5, 0, 0)).isFalse();          // empty for 1.5 s only
     assertThat(d.offer(3.0, Double.NaN, 0)).isTrue();  // unknown broker CPU counts as quiet
+  }
+
+  @Test
+  void liveTimelineGivesCoresAndSharesPerInterval() {
+    List<CpuTimeline.Sample> samples = List.of(
+        new CpuTimeline.Sample(0.0, 10.0, 5.0, new ProcCpu.MachineTicks(0, 0, 0)),
+        new CpuTimeline.Sample(1.0, 10.5, 5.2, new ProcCpu.MachineTicks(150, 20, 200)),
+        new CpuTimeline.Sample(2.0, 10.5, 5.2, new ProcCpu.MachineTicks(150, 20, 200))); // no ticks: skipped
+
+    List<Series> series = CpuTimeline.perInterval(samples);
+
+    assertThat(series.get(0).points()).containsExactly(new Series.Point(1.0, 0.5));
+    assertThat(series.get(1).points().get(0).value()).isCloseTo(0.2, within(1e-9));
+    assertThat(series.get(2).points().get(0).value()).isCloseTo(75.0, within(1e-9));
+    assertThat(series.get(3).points().get(0).value()).isCloseTo(10.0, within(1e-9));
+    assertThat(CpuTimeline.describe(series)).isEqualTo(" 1s 0.50/0.20 75%/10%;");
   }
 
   @Test
