@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntFunction;
 
 /**
  * Whole-machine CPU accounting per phase: at a phase's start and end it reads the CPU seconds of
@@ -92,17 +93,18 @@ final class CpuMeter {
   /**
    * The {@code n} processes outside {@code excluded} that used the most CPU of their own between
    * the two scans (a process that started meanwhile counts whole; one that exited is missing), as
-   * {@code "comm[pid] seconds"}: who the "other" CPU was.
+   * {@code "comm[pid where] seconds"} ({@code where}: e.g. the working directory): who the "other" CPU was.
    */
-  static List<String> topOthers(List<ProcCpu.Times> start, List<ProcCpu.Times> end, Set<Integer> excluded, int n) {
+  static List<String> topOthers(List<ProcCpu.Times> start, List<ProcCpu.Times> end, Set<Integer> excluded, int n,
+                                IntFunction<String> where) {
     Map<Integer, Long> before = new HashMap<>();
     start.forEach(t -> before.put(t.pid(), t.ownTicks()));
     return end.stream().filter(t -> !excluded.contains(t.pid()))
         .map(t -> Map.entry(t, t.ownTicks() - before.getOrDefault(t.pid(), 0L)))
         .filter(e -> e.getValue() > 0)
         .sorted(Map.Entry.<ProcCpu.Times, Long>comparingByValue().reversed()).limit(n)
-        .map(e -> String.format(Locale.ROOT, "%s[%d] %.2f s", e.getKey().comm(), e.getKey().pid(),
-            e.getValue() / ProcCpu.TICKS_PER_SECOND))
+        .map(e -> String.format(Locale.ROOT, "%s[%d%s] %.2f s", e.getKey().comm(), e.getKey().pid(),
+            where.apply(e.getKey().pid()), e.getValue() / ProcCpu.TICKS_PER_SECOND))
         .toList();
   }
 
@@ -146,7 +148,7 @@ final class CpuMeter {
       if (result == null) {
         List<ProcCpu.Times> all = ProcCpu.all();
         result = PhaseCpu.between(phase, consumer, events, start, snapshot(all, consumerSeconds),
-            topOthers(startProcesses, all, accountedPids(all, consumerPid), 3));
+            topOthers(startProcesses, all, accountedPids(all, consumerPid), 3, ProcCpu::workingDirectory));
         phases.add(result);
         System.out.printf(Locale.ROOT, "bench: %s CPU µs/event: broker %.1f, PostgreSQL %.1f, %s %.1f, other %.1f"
                 + " (most: %s); machine %.0f%% busy over %.2f s%n", phase, result.brokerMicrosPerEvent(),

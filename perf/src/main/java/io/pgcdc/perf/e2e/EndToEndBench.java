@@ -47,6 +47,10 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--seconds", description = "live phase: duration (default ${DEFAULT-VALUE})")
   int seconds = 30;
 
+  @Option(names = "--warm-up", description = "live phase: seconds of arrivals left out of the steady-state"
+      + " percentiles, besides the whole-run ones (default ${DEFAULT-VALUE})")
+  double warmUpSeconds = LatencyProbe.WARM_UP_SECONDS;
+
   @Option(names = "--writers", description = "live phase: writer connections (default ${DEFAULT-VALUE})")
   int writers = 16;
 
@@ -142,7 +146,7 @@ public final class EndToEndBench implements Callable<Integer> {
             List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication())))));
     PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs, cpu);
     cleanup.pgcdc(run);
-    LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers) : null;
+    LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers, warmUpSeconds) : null;
     PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
@@ -187,7 +191,7 @@ public final class EndToEndBench implements Callable<Integer> {
 
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
-        || rows + single == 0) {
+        || rows + single == 0 || warmUpSeconds < 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="
           + txnSize + " single=" + single + " rate=" + rate + " seconds=" + seconds + " writers=" + writers
           + "; rows/single >= 0 with at least one event, txn-size/seconds/writers >= 1");

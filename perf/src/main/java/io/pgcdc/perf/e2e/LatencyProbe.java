@@ -29,12 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  * persistent message and may confirm it without waiting for its fsync, so the two differ by about
  * one broker-to-client hop either way (pgcdc's own publish -> ack timer is reported beside it).
  *
- * <p>The first {@link #WARM_UP_SECONDS} of arrivals are also left out of a second set of
- * percentiles ({@link Result#steady()}): the whole-run figures stay the headline.
+ * <p>The first {@code warmUpSeconds} (default {@link #WARM_UP_SECONDS}) of arrivals are also left
+ * out of a second set of percentiles ({@link Result#steady()}): the whole-run figures stay the
+ * headline.
  */
 final class LatencyProbe {
 
-  /** Arrivals before this many seconds count in the whole-run percentiles only. */
+  /** Arrivals before this many seconds count in the whole-run percentiles only (default). */
   static final double WARM_UP_SECONDS = 5;
 
   private static final byte[] COMMIT_TS = "\"commit_ts\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -43,8 +44,14 @@ final class LatencyProbe {
   private final int rate;
   private final int seconds;
   private final int writers;
+  private final double warmUpSeconds;
 
   LatencyProbe(BenchDatabase db, int rate, int seconds, int writers) {
+    this(db, rate, seconds, writers, WARM_UP_SECONDS);
+  }
+
+  LatencyProbe(BenchDatabase db, int rate, int seconds, int writers, double warmUpSeconds) {
+    this.warmUpSeconds = warmUpSeconds;
     this.db = db;
     this.rate = rate;
     this.seconds = seconds;
@@ -111,7 +118,7 @@ final class LatencyProbe {
     int n = (int) Math.min(delivered.get(), latencies.length);
     return new Result(rate, committed.get() / writeSeconds, committed.get(), delivered.get(),
         LatencyStats.of(latencies, n), perSecond(latencies, arrivals, n),
-        statsAfter(latencies, arrivals, n, WARM_UP_SECONDS), WARM_UP_SECONDS);
+        statsAfter(latencies, arrivals, n, warmUpSeconds), warmUpSeconds);
   }
 
   /** Percentiles of the latencies that arrived at or after {@code fromSeconds}. */

@@ -116,8 +116,11 @@ final class PgcdcRun {
           System.out.printf("bench: (d) %d single-row txns/s for %d s%n", live.rate(), live.seconds());
           CpuMeter.Window liveWindow = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
           CpuTimeline timeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
-          liveResult = live.run(channel, queue());
-          liveCpu = timeline.stop();
+          try {
+            liveResult = live.run(channel, queue());
+          } finally {
+            liveCpu = timeline.stop();
+          }
           liveWindow.close(liveResult.committed()); // per transaction; includes the wait for the last deliveries
           System.out.println("bench: (d) per second, broker/pgcdc cores and machine busy/iowait:"
               + CpuTimeline.describe(liveCpu));

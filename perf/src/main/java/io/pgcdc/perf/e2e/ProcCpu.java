@@ -141,6 +141,15 @@ final class ProcCpu {
         .filter(t -> commandLine(t.pid()).contains("rabbit boot")).mapToInt(Times::pid).min();
   }
 
+  /** " in <cwd>" of a process (whose build or test it is), "" when unreadable. */
+  static String workingDirectory(int pid) {
+    try {
+      return " in " + Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "cwd"));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
   private static String commandLine(int pid) {
     try {
       return new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline"))).replace('\0', ' ');

@@ -76,8 +76,8 @@ class CpuAccountingTest {
         new ProcCpu.Times(3, "cc1", 0, 10, 0, 0, 0),      // idle: left out
         new ProcCpu.Times(4, "mvn", 0, 5, 5, 0, 0));      // new: counts whole, +0.10 s
 
-    assertThat(CpuMeter.topOthers(start, end, java.util.Set.of(2), 3))
-        .containsExactly("java[1] 0.70 s", "mvn[4] 0.10 s");
+    assertThat(CpuMeter.topOthers(start, end, java.util.Set.of(2), 3, pid -> pid == 1 ? " in /w" : ""))
+        .containsExactly("java[1 in /w] 0.70 s", "mvn[4] 0.10 s");
   }
 
   @Test
