@@ -150,19 +150,24 @@ public final class EndToEndBench implements Callable<Integer> {
     PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
-    PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> {
-      cpu.settled(BrokerSettle.await("(b)", cpu::brokerSeconds, () -> 0));
-      java.util.Map<String, Double> threads = ProcCpu.threadSeconds(ProcessHandle.current().pid());
-      CpuMeter.Window window = cpu.open("(b) raw RabbitMQ", "bench JVM (publisher)",
-          ProcessHandle.current().pid(), CpuMeter::selfSeconds);
-      PhaseResult result = raw.publish(backlog.events(), body, () -> window.close(backlog.events()));
-      PgcdcRun.printThreadCpu("(b) bench JVM", threads, ProcCpu.threadSeconds(ProcessHandle.current().pid()),
-          backlog.events());
-      return result;
-    });
+    PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
     add(phases, broker);
     return new BenchReport(machine + "; load at end " + Machine.loadAverage(), backlog, phases, walSender, broker,
         pgcdc == null ? null : pgcdc.backlog(), pgcdc, problems, cpu.account());
+  }
+
+  /**
+   * (b) once the broker has settled, inside a CPU window that closes at the last ack (before the
+   * queue is deleted); the consumer is this whole JVM, whose threads are also printed one by one.
+   */
+  private static PhaseResult rawPublisher(CpuMeter cpu, RawPublisher raw, long events, int body) throws Exception {
+    cpu.settled(BrokerSettle.await("(b)", cpu::brokerSeconds, () -> 0));
+    long self = ProcessHandle.current().pid();
+    java.util.Map<String, Double> threads = ProcCpu.threadSeconds(self);
+    CpuMeter.Window window = cpu.open("(b) raw RabbitMQ", "bench JVM (publisher)", self, CpuMeter::selfSeconds);
+    PhaseResult result = raw.publish(events, body, () -> window.close(events));
+    PgcdcRun.printThreadCpu("(b) bench JVM", threads, ProcCpu.threadSeconds(self), events);
+    return result;
   }
 
   /**
