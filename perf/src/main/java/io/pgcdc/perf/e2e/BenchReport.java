@@ -11,11 +11,12 @@ import java.util.Locale;
 /**
  * The run's figures as the printed table and as JSON. {@code pgcdc} is compared with the WAL
  * sender ({@code walSender}, phase a) and the broker ({@code broker}, phase b); SPEC §10 asks for
- * >= 0.80 and >= 0.90 of them. Immutable; any field but {@code backlog} may be null when its
- * phase was skipped or failed.
+ * >= 0.80 and >= 0.90 of them; {@code cpu} says who used the machine's CPU in each phase. Immutable;
+ * any field but {@code backlog} and {@code cpu} may be null when its phase was skipped or failed.
  */
 record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, PhaseResult walSender,
-                   PhaseResult broker, PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, List<String> problems) {
+                   PhaseResult broker, PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, List<String> problems,
+                   CpuMeter.MachineAccount cpu) {
 
   static final double WAL_SENDER_TARGET = 0.80;
   static final double BROKER_TARGET = 0.90;
@@ -47,6 +48,7 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
             "", "", part.seconds()));
       }
     }
+    cpuTable(out);
     out.append(String.format(Locale.ROOT, "%npgcdc / pg_recvlogical = %s (target >= %.2f)%n",
         ratio(ratioToWalSender()), WAL_SENDER_TARGET));
     out.append(String.format(Locale.ROOT, "pgcdc / raw RabbitMQ   = %s (target >= %.2f)%n",
@@ -70,14 +72,44 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
         out.append(String.format(Locale.ROOT, "commit -> consumer delivery (commit_ts in body vs arrival):"
             + " p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms  (p99 target <= %.0f ms)%n",
             s.p50Millis(), s.p99Millis(), s.p999Millis(), s.maxMillis(), P99_TARGET_MILLIS));
+        LatencyStats st = l.steady();
+        out.append(String.format(Locale.ROOT, "  steady state (arrivals after the first %.0f s, %,d of %,d):"
+            + " p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms%n", l.warmUpSeconds(), st.count(), s.count(),
+            st.p50Millis(), st.p99Millis(), st.p999Millis(), st.maxMillis()));
       }
-      out.append(String.format(Locale.ROOT, "pgcdc publish -> basic.ack (its own timer, whole run): p50 %s  p99 %s%n",
+      out.append(String.format(Locale.ROOT, "pgcdc publish -> basic.ack (its own timer, last %.0f s: %s):"
+              + " p50 %s  p99 %s%n", PgcdcRun.CONFIRM_WINDOW_SECONDS,
+          r.confirmWindowLiveOnly() ? "the live phase only" : "includes the backlog",
           millis(r.confirmP50Seconds()), millis(r.confirmP99Seconds())));
     }
     for (String problem : problems) {
       out.append("PROBLEM: ").append(problem).append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** Per phase: µs of CPU per event by broker, PostgreSQL, consumer and the rest; machine busy %. */
+  private void cpuTable(StringBuilder out) {
+    if (cpu.phases().isEmpty() && cpu.settles().isEmpty()) {
+      return;
+    }
+    out.append(String.format(Locale.ROOT, "%nwhole-machine CPU per phase (/proc; µs of CPU per event; busy = all %d"
+        + " cores, not idle/iowait)%n", Runtime.getRuntime().availableProcessors()));
+    out.append(String.format(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s %6s %7s  %-22s %s%n", "phase", "seconds",
+        "broker", "Postgres", "consumer", "other", "busy%", "iowait%", "consumer is", "verdict"));
+    for (PhaseCpu p : cpu.phases()) {
+      out.append(String.format(Locale.ROOT, "%-24s %8.2f %8.1f %8.1f %8.1f %8.1f %6.0f %7.0f  %-22s %s%n", p.phase(),
+          p.wallSeconds(), p.brokerMicrosPerEvent(), p.postgresMicrosPerEvent(), p.consumerMicrosPerEvent(),
+          p.otherMicrosPerEvent(), p.busyPercent(), p.iowaitPercent(), p.consumer(), p.verdict()));
+      if (!p.topOthers().isEmpty()) {
+        out.append("  other, most: ").append(String.join(", ", p.topOthers())).append(System.lineSeparator());
+      }
+    }
+    for (BrokerSettle.Wait w : cpu.settles()) {
+      out.append(String.format(Locale.ROOT, "broker settle before %s: %.1f s%s%n", w.before(), w.seconds(),
+          w.settled() ? "" : String.format(Locale.ROOT, " (did NOT settle: beam.smp at %.0f%% of a core)",
+              100 * w.brokerCores())));
+    }
   }
 
   String json() {
@@ -103,6 +135,25 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
       }
       series(n.putArray("events_per_second_over_time"), p.throughput());
     }
+    ArrayNode cpuArray = root.putArray("cpu");
+    for (PhaseCpu p : cpu.phases()) {
+      cpuArray.addObject().put("phase", p.phase()).put("consumer", p.consumer()).put("events", p.events())
+          .put("seconds", p.wallSeconds()).put("broker_cpu_seconds", p.brokerSeconds())
+          .put("postgres_cpu_seconds", p.postgresSeconds()).put("consumer_cpu_seconds", p.consumerSeconds())
+          .put("other_cpu_seconds", p.otherSeconds()).put("machine_busy_cpu_seconds", p.machineBusySeconds())
+          .put("machine_total_cpu_seconds", p.machineTotalSeconds()).put("machine_busy_percent", p.busyPercent())
+          .put("machine_iowait_percent", p.iowaitPercent())
+          .put("broker_us_per_event", p.brokerMicrosPerEvent())
+          .put("postgres_us_per_event", p.postgresMicrosPerEvent())
+          .put("consumer_us_per_event", p.consumerMicrosPerEvent())
+          .put("other_us_per_event", p.otherMicrosPerEvent()).put("verdict", p.verdict())
+          .set("other_top_processes", mapper.valueToTree(p.topOthers()));
+    }
+    ArrayNode settleArray = root.putArray("broker_settle");
+    for (BrokerSettle.Wait w : cpu.settles()) {
+      settleArray.addObject().put("before", w.before()).put("seconds", w.seconds()).put("settled", w.settled())
+          .put("broker_cores", w.brokerCores());
+    }
     root.put("ratio_pgcdc_to_pg_recvlogical", ratioToWalSender());
     root.put("ratio_pgcdc_to_raw_rabbitmq", ratioToBroker());
     if (pgcdcRun != null) {
@@ -112,6 +163,7 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           .put("peak_heap_mb", pgcdcRun.peakHeapMb()).put("peak_rss_kb", pgcdcRun.vmHwmKb())
           .put("backlog_cpu_seconds", pgcdcRun.backlogCpuSeconds())
           .put("cpu_micros_per_event", pgcdcRun.cpuMicrosPerEvent());
+      r.put("publish_confirm_window", pgcdcRun.confirmWindowLiveOnly() ? "live phase only" : "includes backlog");
       pgcdcRun.confirmP50Seconds().ifPresent(v -> r.put("publish_confirm_p50_seconds", v));
       pgcdcRun.confirmP99Seconds().ifPresent(v -> r.put("publish_confirm_p99_seconds", v));
       if (pgcdcRun.live() != null) {
@@ -123,9 +175,19 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
             .put("p50_ms", l.stats().p50Millis()).put("p99_ms", l.stats().p99Millis())
             .put("p999_ms", l.stats().p999Millis()).put("max_ms", l.stats().maxMillis())
             .put("mean_ms", l.stats().meanMillis());
+        ObjectNode steady = live.putObject("steady");
+        steady.put("measured", "same, deliveries arriving after the first warm_up_seconds")
+            .put("warm_up_seconds", l.warmUpSeconds()).put("count", l.steady().count())
+            .put("p50_ms", l.steady().p50Millis()).put("p99_ms", l.steady().p99Millis())
+            .put("p999_ms", l.steady().p999Millis()).put("max_ms", l.steady().maxMillis())
+            .put("mean_ms", l.steady().meanMillis());
         ObjectNode over = live.putObject("per_second_ms");
         for (Series s : l.overTime()) {
           series(over.putArray(s.name()), s);
+        }
+        ObjectNode cpuOver = live.putObject("per_second_cpu");
+        for (Series s : pgcdcRun.liveCpu()) {
+          series(cpuOver.putArray(s.name()), s);
         }
       }
     }

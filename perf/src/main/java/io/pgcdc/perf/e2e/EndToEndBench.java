@@ -21,9 +21,12 @@ import picocli.CommandLine.Option;
  * (a) {@code pg_recvlogical} (the WAL sender's limit; with pgoutput v1 as asked, and again with
  * v2 + streaming as pgcdc asks), (c) {@code pgcdc run} from slot to confirmed in RabbitMQ and
  * then (d) live latency at a steady rate, and (b) a raw RabbitMQ publisher with pgcdc's mean
- * message size (the broker's limit; run last because it needs that size). Prints a table,
- * writes {@code e2e-<time>.json} and {@code e2e-<time>.png}, and removes everything it created,
- * also on failure or Ctrl-C. Main thread, plus the helpers' threads named in their javadoc.
+ * message size (the broker's limit; run last because it needs that size). Each backlog phase is
+ * also accounted in whole-machine CPU ({@link CpuMeter}: broker, PostgreSQL, consumer, idle), and
+ * (d) and (b) start only once the broker has settled ({@link BrokerSettle}). Prints a table,
+ * writes {@code e2e-<time>.json} and {@code e2e-<time>.png}, and removes everything it created
+ * (child processes included), also on failure or Ctrl-C. Main thread, plus the helpers' threads
+ * named in their javadoc.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "pgcdc end-to-end bench (issue 7)",
     description = "End-to-end benchmark: pg_recvlogical vs raw RabbitMQ vs pgcdc on one backlog, then live latency.")
@@ -43,6 +46,10 @@ public final class EndToEndBench implements Callable<Integer> {
 
   @Option(names = "--seconds", description = "live phase: duration (default ${DEFAULT-VALUE})")
   int seconds = 30;
+
+  @Option(names = "--warm-up", description = "live phase: seconds of arrivals left out of the steady-state"
+      + " percentiles, besides the whole-run ones (default ${DEFAULT-VALUE})")
+  double warmUpSeconds = LatencyProbe.WARM_UP_SECONDS;
 
   @Option(names = "--writers", description = "live phase: writer connections (default ${DEFAULT-VALUE})")
   int writers = 16;
@@ -128,22 +135,51 @@ public final class EndToEndBench implements Callable<Integer> {
     System.out.printf("bench: backlog written in %.1f s (%,d WAL bytes)%n", backlog.writeSeconds(), backlog.walBytes());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<PhaseResult> phases = new ArrayList<>();
+    CpuMeter cpu = CpuMeter.locate(db);
     RecvlogicalDrain recv = new RecvlogicalDrain(servers, db, backlog, work, timeout);
-    PhaseResult walSender = phase(problems, "(a) pg_recvlogical v1", () -> recv.drain("pg_recvlogical (v1)",
-        db.slot(0), List.of("proto_version=1", "publication_names=" + db.publication())));
+    PhaseResult walSender = phase(problems, "(a) pg_recvlogical v1", () -> accounted(cpu, "(a) pg_recvlogical v1",
+        backlog.events(), () -> recv.drain("pg_recvlogical (v1)", db.slot(0),
+            List.of("proto_version=1", "publication_names=" + db.publication()))));
     add(phases, walSender);
-    add(phases, phase(problems, "(a') pg_recvlogical v2", () -> recv.drain("pg_recvlogical (v2, streaming)",
-        db.slot(2), List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication()))));
-    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs);
+    add(phases, phase(problems, "(a') pg_recvlogical v2", () -> accounted(cpu, "(a') pg_recvlogical v2",
+        backlog.events(), () -> recv.drain("pg_recvlogical (v2, streaming)", db.slot(2),
+            List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication())))));
+    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs, cpu);
     cleanup.pgcdc(run);
-    LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers) : null;
+    LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers, warmUpSeconds) : null;
     PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
-    PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> raw.publish(backlog.events(), body));
+    PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
     add(phases, broker);
     return new BenchReport(machine + "; load at end " + Machine.loadAverage(), backlog, phases, walSender, broker,
-        pgcdc == null ? null : pgcdc.backlog(), pgcdc, problems);
+        pgcdc == null ? null : pgcdc.backlog(), pgcdc, problems, cpu.account());
+  }
+
+  /**
+   * (b) once the broker has settled, inside a CPU window that closes at the last ack (before the
+   * queue is deleted); the consumer is this whole JVM, whose threads are also printed one by one.
+   */
+  private static PhaseResult rawPublisher(CpuMeter cpu, RawPublisher raw, long events, int body) throws Exception {
+    cpu.settled(BrokerSettle.await("(b)", cpu::brokerSeconds, () -> 0));
+    long self = ProcessHandle.current().pid();
+    java.util.Map<String, Double> threads = ProcCpu.threadSeconds(self);
+    CpuMeter.Window window = cpu.open("(b) raw RabbitMQ", "bench JVM (publisher)", self, CpuMeter::selfSeconds);
+    PhaseResult result = raw.publish(events, body, () -> window.close(events));
+    PgcdcRun.printThreadCpu("(b) bench JVM", threads, ProcCpu.threadSeconds(self), events);
+    return result;
+  }
+
+  /**
+   * Runs a pg_recvlogical phase inside a CPU window; its consumer CPU is what this JVM's reaped
+   * children used (pg_recvlogical has exited and been waited for when the phase returns).
+   */
+  private static PhaseResult accounted(CpuMeter cpu, String name, long events, Phase<PhaseResult> body)
+      throws Exception {
+    CpuMeter.Window window = cpu.open(name, "pg_recvlogical", -1, CpuMeter::reapedChildrenSeconds);
+    PhaseResult result = body.run();
+    window.close(events);
+    return result;
   }
 
   /** perf/target/e2e-STAMP.json and .png. */
@@ -160,7 +196,7 @@ public final class EndToEndBench implements Callable<Integer> {
 
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
-        || rows + single == 0) {
+        || rows + single == 0 || warmUpSeconds < 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="
           + txnSize + " single=" + single + " rate=" + rate + " seconds=" + seconds + " writers=" + writers
           + "; rows/single >= 0 with at least one event, txn-size/seconds/writers >= 1");
@@ -203,7 +239,10 @@ public final class EndToEndBench implements Callable<Integer> {
     }
   }
 
-  /** Idempotent teardown: queues, exchanges, slots, database, work directory. */
+  /**
+   * Idempotent teardown: child processes (pgcdc, pg_recvlogical: after a Ctrl-C or kill they would
+   * outlive the bench and hold the slots), queues, exchanges, slots, database, work directory.
+   */
   private static final class Cleanup implements Runnable {
     private final BenchDatabase db;
     private final RawPublisher raw;
@@ -229,6 +268,7 @@ public final class EndToEndBench implements Callable<Integer> {
         return;
       }
       done = true;
+      stopChildren();
       raw.cleanUp();
       PgcdcRun run = pgcdc;
       if (run != null) {
@@ -236,6 +276,19 @@ public final class EndToEndBench implements Callable<Integer> {
       }
       db.close();
       deleteTree(work);
+    }
+
+    /** SIGTERM to every child process this JVM started, SIGKILL to those still alive after 30 s. */
+    private static void stopChildren() {
+      List<ProcessHandle> children = ProcessHandle.current().children().toList();
+      children.forEach(ProcessHandle::destroy);
+      for (ProcessHandle child : children) {
+        try {
+          child.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception stillAlive) {
+          child.destroyForcibly();
+        }
+      }
     }
   }
 }

@@ -23,11 +23,20 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A consumer on the benchmark queue (amqp-client's consumer thread) takes each message's
  * {@code commit_ts} (PostgreSQL's commit timestamp, µs) from the body and subtracts it from the
- * arrival time on the same machine's clock: that is commit -> decoded -> published -> confirmed
- * and routed -> delivered to a consumer, i.e. an upper bound of commit-to-confirm by one
- * broker-to-consumer hop.
+ * arrival time on the same machine's clock: commit (PostgreSQL's commit timestamp, taken before
+ * its WAL flush) -> decoded -> published -> routed -> delivered to a consumer. That is not
+ * commit-to-confirm exactly: with a consumer attached and auto-ack, a classic queue delivers a
+ * persistent message and may confirm it without waiting for its fsync, so the two differ by about
+ * one broker-to-client hop either way (pgcdc's own publish -> ack timer is reported beside it).
+ *
+ * <p>The first {@code warmUpSeconds} (default {@link #WARM_UP_SECONDS}) of arrivals are also left
+ * out of a second set of percentiles ({@link Result#steady()}): the whole-run figures stay the
+ * headline.
  */
 final class LatencyProbe {
+
+  /** Arrivals before this many seconds count in the whole-run percentiles only (default). */
+  static final double WARM_UP_SECONDS = 5;
 
   private static final byte[] COMMIT_TS = "\"commit_ts\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -35,8 +44,14 @@ final class LatencyProbe {
   private final int rate;
   private final int seconds;
   private final int writers;
+  private final double warmUpSeconds;
 
   LatencyProbe(BenchDatabase db, int rate, int seconds, int writers) {
+    this(db, rate, seconds, writers, WARM_UP_SECONDS);
+  }
+
+  LatencyProbe(BenchDatabase db, int rate, int seconds, int writers, double warmUpSeconds) {
+    this.warmUpSeconds = warmUpSeconds;
     this.db = db;
     this.rate = rate;
     this.seconds = seconds;
@@ -51,9 +66,12 @@ final class LatencyProbe {
     return seconds;
   }
 
-  /** What the live phase measured. */
+  /**
+   * What the live phase measured: {@code stats} over every delivery, {@code steady} over those
+   * that arrived after {@code warmUpSeconds}.
+   */
   record Result(int targetRate, double achievedRate, long committed, long delivered, LatencyStats stats,
-                List<Series> overTime) { }
+                List<Series> overTime, LatencyStats steady, double warmUpSeconds) { }
 
   /** Runs the writers against the database while consuming {@code queue} on {@code channel}. */
   Result run(Channel channel, String queue) throws Exception {
@@ -99,7 +117,20 @@ final class LatencyProbe {
     }
     int n = (int) Math.min(delivered.get(), latencies.length);
     return new Result(rate, committed.get() / writeSeconds, committed.get(), delivered.get(),
-        LatencyStats.of(latencies, n), perSecond(latencies, arrivals, n));
+        LatencyStats.of(latencies, n), perSecond(latencies, arrivals, n),
+        statsAfter(latencies, arrivals, n, warmUpSeconds), warmUpSeconds);
+  }
+
+  /** Percentiles of the latencies that arrived at or after {@code fromSeconds}. */
+  static LatencyStats statsAfter(long[] latencies, double[] arrivals, int n, double fromSeconds) {
+    long[] kept = new long[n];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (arrivals[i] >= fromSeconds) {
+        kept[k++] = latencies[i];
+      }
+    }
+    return LatencyStats.of(kept, k);
   }
 
   private void write(long start, long total, AtomicLong ticket, AtomicLong committed, List<Exception> failures) {

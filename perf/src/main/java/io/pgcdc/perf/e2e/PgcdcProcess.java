@@ -131,43 +131,14 @@ final class PgcdcProcess implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /**
-   * CPU seconds (user + system, every thread) the child used so far, from {@code /proc/<pid>/stat}
-   * (fields 14 and 15, in clock ticks of 1/100 s as on every Linux here); NaN when unreadable.
-   */
+  /** CPU seconds (user + system, every thread) the child used so far ({@link ProcCpu}); NaN when unreadable. */
   double cpuSeconds() {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      // the command name (field 2) may hold spaces: count fields after its closing parenthesis
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
+    return ProcCpu.read(process.pid()).map(t -> t.ownTicks() / ProcCpu.TICKS_PER_SECOND).orElse(Double.NaN);
   }
 
-  /**
-   * CPU seconds per thread name so far ({@code /proc/<pid>/task/<tid>/comm} and {@code stat}; the
-   * kernel keeps 15 characters of a Java thread's name, and same-named threads such as
-   * {@code GC Thread#0}/{@code #1} are summed under their name without the number).
-   */
+  /** CPU seconds per thread name so far ({@link ProcCpu#threadSeconds}). */
   java.util.Map<String, Double> threadCpuSeconds() {
-    java.util.Map<String, Double> byName = new java.util.TreeMap<>();
-    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          String name = Files.readString(task.resolve("comm")).trim().replaceAll("#?\\d+$", "");
-          String stat = Files.readString(task.resolve("stat"));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
-        } catch (IOException | RuntimeException e) {
-          // the thread ended meanwhile
-        }
-      }
-    } catch (IOException e) {
-      // process gone: empty
-    }
-    return byName;
+    return ProcCpu.threadSeconds(process.pid());
   }
 
   /** Reads VmHWM now (peak resident set so far, KiB); call just before stopping. */

@@ -17,15 +17,24 @@ import java.util.OptionalDouble;
  * (binding {@code _schema.#}; without it the default {@code unroutable: stop} would stop
  * pgcdc). (c) ends when the queue holds every backlog event AND the slot's
  * {@code confirmed_flush_lsn} has reached the backlog's end LSN; the clock starts when pgcdc logs
- * that it streams (JVM start-up is reported separately). Then the queue is purged and the same
- * process serves (d). Main thread plus the sampler.
+ * that it streams (JVM start-up is reported separately); the {@link CpuMeter} accounts the same
+ * span. Then the queue is purged, the broker left to settle ({@link BrokerSettle}) and, when (d)
+ * is shorter than pgcdc's 60 s publish -> ack window, the wait stretched so that the window holds
+ * (d) only; then the same process serves (d). Main thread plus the sampler.
  */
 final class PgcdcRun {
 
-  /** Everything (c) and (d) measured. */
+  /** pgcdc's publish -> ack timer keeps the last 60 s (PipelineMetrics.LATENCY_WINDOW_SECONDS). */
+  static final double CONFIRM_WINDOW_SECONDS = 60;
+
+  /**
+   * Everything (c) and (d) measured; {@code confirmWindowLiveOnly}: the publish -> ack quantiles
+   * were read when pgcdc's window held the live phase only (no backlog confirms).
+   */
   record Result(PhaseResult backlog, double startupSeconds, double queueFullSeconds, double flushedSeconds,
                 LatencyProbe.Result live, OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds,
-                long peakHeapMb, long vmHwmKb, double meanBodyBytes, double backlogCpuSeconds) {
+                long peakHeapMb, long vmHwmKb, double meanBodyBytes, double backlogCpuSeconds,
+                boolean confirmWindowLiveOnly, List<Series> liveCpu) {
 
     /** pgcdc's own CPU (user + system, all its threads) per backlog event, µs: robust to a loaded machine. */
     double cpuMicrosPerEvent() {
@@ -42,9 +51,11 @@ final class PgcdcRun {
   private final Duration timeout;
   private final String batch;
   private final List<String> extraJvmArgs;
+  private final CpuMeter cpu;
 
   PgcdcRun(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, Path pgcdcJar,
-           Path jvmOptions, Duration timeout, String batch, List<String> extraJvmArgs) {
+           Path jvmOptions, Duration timeout, String batch, List<String> extraJvmArgs, CpuMeter cpu) {
+    this.cpu = cpu;
     this.batch = batch;
     this.extraJvmArgs = List.copyOf(extraJvmArgs);
     this.servers = servers;
@@ -87,20 +98,56 @@ final class PgcdcRun {
         System.out.printf("bench: (c) pgcdc pid %d streaming after %.1f s%n", pgcdc.pid(), startup);
         double cpuAtStart = pgcdc.cpuSeconds();
         java.util.Map<String, Double> threadsAtStart = pgcdc.threadCpuSeconds();
+        CpuMeter.Window window = cpu.open("(c) pgcdc", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
         Drained drained = drain(channel, pgcdc, slot);
+        window.close(backlog.events());
+        long drainedAt = System.nanoTime();
         double backlogCpu = pgcdc.cpuSeconds() - cpuAtStart;
-        printThreadCpu(threadsAtStart, pgcdc.threadCpuSeconds(), backlog.events());
+        printThreadCpu("(c) pgcdc", threadsAtStart, pgcdc.threadCpuSeconds(), backlog.events());
         channel.queuePurge(queue());
-        System.out.printf("bench: (d) %d single-row txns/s for %d s%n", liveRate(live), liveSeconds(live));
-        LatencyProbe.Result liveResult = live == null ? null : live.run(channel, queue());
+        LatencyProbe.Result liveResult = null;
+        List<Series> liveCpu = List.of();
+        boolean confirmWindowLiveOnly = false;
+        if (live != null) {
+          cpu.settled(BrokerSettle.await("(d)", cpu::brokerSeconds,
+              () -> channel.queueDeclarePassive(queue()).getMessageCount()));
+          awaitConfirmWindow(drainedAt, live.seconds());
+          confirmWindowLiveOnly = true;
+          System.out.printf("bench: (d) %d single-row txns/s for %d s%n", live.rate(), live.seconds());
+          CpuMeter.Window liveWindow = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
+          CpuTimeline timeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
+          try {
+            liveResult = live.run(channel, queue());
+          } finally {
+            liveCpu = timeline.stop();
+          }
+          liveWindow.close(liveResult.committed()); // per transaction; includes the wait for the last deliveries
+          System.out.println("bench: (d) per second, broker/pgcdc cores and machine busy/iowait:"
+              + CpuTimeline.describe(liveCpu));
+        }
         OptionalDouble p50 = pgcdc.publishConfirmQuantile("0.5");
         OptionalDouble p99 = pgcdc.publishConfirmQuantile("0.99");
         long hwm = pgcdc.sampleVmHwmKb();
         double body = meanBody(pgcdc);
         pgcdc.stop(); // before reading the GC log: the JVM flushes it at exit
         return new Result(drained.backlog(), startup, drained.queueFullSeconds(), drained.flushedSeconds(),
-            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu);
+            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu, confirmWindowLiveOnly, liveCpu);
       }
+    }
+  }
+
+  /**
+   * Sleeps until the backlog's last confirm is at least {@code 60 - liveSeconds} s old, so that
+   * pgcdc's 60 s publish -> ack window, read right after (d), covers (d) alone. Costs nothing when
+   * the settle wait already took that long or (d) lasts a minute or more.
+   */
+  private static void awaitConfirmWindow(long drainedAt, int liveSeconds) throws InterruptedException {
+    double idle = (System.nanoTime() - drainedAt) / 1e9;
+    double needed = CONFIRM_WINDOW_SECONDS - liveSeconds;
+    if (idle < needed) {
+      System.out.printf(java.util.Locale.ROOT, "bench: (d) waiting %.1f s more so that pgcdc's %.0f s publish -> ack"
+          + " window holds the live phase only%n", needed - idle, CONFIRM_WINDOW_SECONDS);
+      Thread.sleep((long) ((needed - idle) * 1000));
     }
   }
 
@@ -162,10 +209,10 @@ final class PgcdcRun {
     return events > 0 ? bytes / events : Double.NaN;
   }
 
-  /** Where pgcdc's CPU went while it drained the backlog: per thread name, seconds and µs per event. */
-  private static void printThreadCpu(java.util.Map<String, Double> before, java.util.Map<String, Double> after,
-                                     long events) {
-    StringBuilder line = new StringBuilder("bench: (c) pgcdc CPU by thread during the backlog (s, µs/event):");
+  /** Where a process's CPU went while it drained the backlog: per thread name, seconds and µs per event. */
+  static void printThreadCpu(String who, java.util.Map<String, Double> before, java.util.Map<String, Double> after,
+                             long events) {
+    StringBuilder line = new StringBuilder("bench: " + who + " CPU by thread during the backlog (s, µs/event):");
     after.entrySet().stream()
         .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
         .filter(e -> e.getValue() >= 0.05)
@@ -177,14 +224,6 @@ final class PgcdcRun {
 
   private boolean batched() {
     return !"none".equals(batch);
-  }
-
-  private static int liveRate(LatencyProbe live) {
-    return live == null ? 0 : live.rate();
-  }
-
-  private static int liveSeconds(LatencyProbe live) {
-    return live == null ? 0 : live.seconds();
   }
 
   private String yaml(String slot) {

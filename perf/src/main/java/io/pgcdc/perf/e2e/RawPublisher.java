@@ -33,6 +33,11 @@ final class RawPublisher {
   }
 
   PhaseResult publish(long messages, int bodySize) throws Exception {
+    return publish(messages, bodySize, () -> { });
+  }
+
+  /** As {@link #publish(long, int)}; {@code acked} runs when the last ack came, before the queue is deleted. */
+  PhaseResult publish(long messages, int bodySize, Runnable acked) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(uri);
     factory.setAutomaticRecoveryEnabled(false);
@@ -72,6 +77,7 @@ final class RawPublisher {
         sampler.finish(probe);
       }
       double seconds = sampler.elapsedSeconds();
+      acked.run();
       channel.queueDelete(name);
       channel.exchangeDelete(name);
       return new PhaseResult("raw RabbitMQ publisher", "RabbitMQ (persistent, confirms, one queue)",

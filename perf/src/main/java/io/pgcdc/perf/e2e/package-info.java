@@ -16,11 +16,16 @@
  *  (a') slot C --pgoutput v2, streaming--> pg_recvlogical (the options pgcdc uses)
  *  (c)  slot B --> pgcdc run (child JVM) --> exchange db --public.bench_rows--> queue db.q
  *        done when queue depth = N + M and slot B's confirmed_flush_lsn >= endLsn
+ *       (purge, BrokerSettle: queue empty + beam.smp quiet for 2 s)
  *  (d)  bench-writer-* --rate tx/s--> PG --> pgcdc --> db.q --> consumer: arrival - commit_ts
+ *       (BrokerSettle again)
  *  (b)  RawPublisher --same body size, confirms, persistent--> db.raw --> queue   broker's limit
  *
+ *  CpuMeter: /proc snapshots at each backlog phase's start and end -> PhaseCpu (broker,
+ *  PostgreSQL, consumer, other, machine busy %)
+ *
  *  BenchReport --> table on stdout, perf/target/e2e-TIME.json;  BenchChart --> e2e-TIME.png
- *  cleanup (finally + shutdown hook): queues, exchanges, slots, database, work dir
+ *  cleanup (finally + shutdown hook): child processes, queues, exchanges, slots, database, work dir
  * </pre>
  */
 package io.pgcdc.perf.e2e;

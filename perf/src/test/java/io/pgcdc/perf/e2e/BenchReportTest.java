@@ -49,7 +49,8 @@ class BenchReportTest {
   @Test
   void missingPhaseGivesUnknownRatio() {
     PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
-    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc), null, null, pgcdc, null, List.of("x failed"));
+    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc), null, null, pgcdc, null, List.of("x failed"),
+        CpuMeter.MachineAccount.NONE);
 
     assertThat(report.ratioToWalSender()).isNaN();
     assertThat(report.table()).contains("pgcdc / pg_recvlogical = n/a").contains("PROBLEM: x failed");
@@ -80,6 +81,49 @@ class BenchReportTest {
   }
 
   @Test
+  void tableAndJsonCarryTheCpuPerEventOfEachPhaseAndTheSettleWaits() throws Exception {
+    PhaseCpu c = new PhaseCpu("(c) pgcdc", "pgcdc JVM", 1200, 3.0, 0.012, 0.006, 0.018, 5.7, 0.06, 6.0,
+        List.of("java[42] 5.00 s"));
+    CpuMeter.MachineAccount cpu = new CpuMeter.MachineAccount(List.of(c),
+        List.of(new BrokerSettle.Wait("(d)", 4.5, true, 0.03), new BrokerSettle.Wait("(b)", 30.0, false, 0.4)));
+    BenchReport r = report();
+    BenchReport report = new BenchReport(r.machine(), BACKLOG, r.phases(), r.walSender(), r.broker(), r.pgcdc(),
+        null, List.of(), cpu);
+
+    assertThat(report.table())
+        .contains("(c) pgcdc                    3.00     10.0      5.0     15.0   4720.0     95       1  pgcdc JVM"
+            + "              CPU-bound; most: other")
+        .contains("  other, most: java[42] 5.00 s")
+        .contains("broker settle before (d): 4.5 s" + System.lineSeparator())
+        .contains("broker settle before (b): 30.0 s (did NOT settle: beam.smp at 40% of a core)");
+    JsonNode json = new ObjectMapper().readTree(report.json());
+    JsonNode phase = json.path("cpu").get(0);
+    assertThat(phase.path("broker_us_per_event").asDouble()).isCloseTo(10.0, within(1e-9));
+    assertThat(phase.path("consumer_us_per_event").asDouble()).isCloseTo(15.0, within(1e-9));
+    assertThat(phase.path("machine_busy_percent").asDouble()).isCloseTo(95.0, within(1e-9));
+    assertThat(phase.path("other_top_processes").get(0).asText()).isEqualTo("java[42] 5.00 s");
+    assertThat(json.path("broker_settle").get(1).path("settled").asBoolean()).isFalse();
+  }
+
+  @Test
+  void liveSectionShowsWholeRunAndSteadyStatePercentilesAndWhatTheConfirmWindowHeld() {
+    LatencyStats whole = new LatencyStats(60_000, 6.0, 180.0, 400.0, 440.0, 9.0);
+    LatencyStats steady = new LatencyStats(50_000, 5.5, 9.5, 14.0, 20.0, 5.8);
+    LatencyProbe.Result live = new LatencyProbe.Result(2000, 1999.0, 60_000, 60_000, whole, List.of(), steady, 5);
+    PgcdcRun.Result run = new PgcdcRun.Result(phase("pgcdc", 1200, 3.0), 2.0, 3.0, 3.0, live,
+        java.util.OptionalDouble.of(0.004), java.util.OptionalDouble.of(0.012), 100, 200_000, 730, 1.0, true,
+        List.of());
+    BenchReport r = report();
+    BenchReport report = new BenchReport("m", BACKLOG, r.phases(), r.walSender(), r.broker(), r.pgcdc(), run,
+        List.of(), CpuMeter.MachineAccount.NONE);
+
+    assertThat(report.table())
+        .contains("p50 6.0 ms  p99 180.0 ms  p99.9 400.0 ms  max 440.0 ms")
+        .contains("steady state (arrivals after the first 5 s, 50,000 of 60,000): p50 5.5 ms  p99 9.5 ms")
+        .contains("publish -> basic.ack (its own timer, last 60 s: the live phase only): p50 4.0 ms  p99 12.0 ms");
+  }
+
+  @Test
   void chartIsAReadablePng(@TempDir Path dir) throws Exception {
     Series throughput = new Series("pgcdc", "events/s");
     throughput.add(1, 3000);
@@ -101,7 +145,8 @@ class BenchReportTest {
     PhaseResult wal = phase("pg_recvlogical", 1200, 0.75);
     PhaseResult broker = phase("raw", 1200, 2.4);
     PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
-    return new BenchReport("m", BACKLOG, List.of(wal, broker, pgcdc), wal, broker, pgcdc, null, List.of());
+    return new BenchReport("m", BACKLOG, List.of(wal, broker, pgcdc), wal, broker, pgcdc, null, List.of(),
+        CpuMeter.MachineAccount.NONE);
   }
 
   private static PhaseResult phase(String name, long events, double seconds) {
