@@ -23,11 +23,15 @@ import org.slf4j.LoggerFactory;
  * a schema event can show nullability one step ahead. A lookup that fails is logged and the
  * defaults apply (no key override, all nullable): metadata never stops the stream.
  *
+ * <p>{@link #offline()} never connects (the pipeline benchmark, tests): built-in types only, the key
+ * as pgoutput flags it, no NOT NULL facts.
+ *
  * <p>Threading: encode thread only; keeps one SQL connection, reopened after a failure.
  */
 final class Catalog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
 
+  /** Null for an {@link #offline()} catalog. */
   private final ReplicationConnections connections;
   private Connection connection;
 
@@ -35,8 +39,16 @@ final class Catalog implements AutoCloseable {
     this.connections = connections;
   }
 
+  /** A catalog without a database: every lookup answers with what pgoutput sent. */
+  static Catalog offline() {
+    return new Catalog(null);
+  }
+
   /** Loads every non-builtin type into {@code types}; false when the catalog could not be read. */
   boolean loadTypes(TypeRegistry types) {
+    if (connections == null) {
+      return false;
+    }
     try (Statement s = connection().createStatement(); ResultSet r = s.executeQuery(TypeCatalog.QUERY)) {
       types.registerAll(TypeCatalog.read(r));
       return true;
@@ -53,6 +65,9 @@ final class Catalog implements AutoCloseable {
     boolean[] notNull = new boolean[n];
     for (int i = 0; i < n; i++) {
       key[i] = relation.column(i).key();
+    }
+    if (connections == null) {
+      return new ColumnFacts(key, notNull);
     }
     Map<String, boolean[]> byName = new HashMap<>();
     try (PreparedStatement s = connection().prepareStatement(

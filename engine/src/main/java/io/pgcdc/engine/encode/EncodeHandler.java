@@ -83,6 +83,16 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
         sink.batchMaxBytes());
   }
 
+  /**
+   * The encode stage without a source database, for benchmarks and tests only: built-in types only
+   * (a Type message or an unknown type OID renders as text), the key as pgoutput flags it (no
+   * primary-key lookup), no NOT NULL facts in schema events. Production uses {@link #create}.
+   */
+  public static EncodeHandler withoutDatabase(String slot, PgcdcConfig.RabbitMq sink) {
+    return new EncodeHandler(slot, new RoutingKeyTemplate(sink.routingKey()), new TypeRegistry(), Catalog.offline(),
+        sink.batchEvents(), sink.batchMaxBytes());
+  }
+
   @Override
   public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws IOException {
     Outbox ringOut = event.outbox();

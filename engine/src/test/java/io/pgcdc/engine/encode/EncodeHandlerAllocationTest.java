@@ -110,6 +110,35 @@ class EncodeHandlerAllocationTest {
     assertThat(perEvent).as("bytes allocated per decoded+encoded+batched insert").isZero();
   }
 
+  @Test
+  void theCommitFieldsFormattedOncePerTransactionFollowEachNewTransaction() throws Exception {
+    EncodeHandler encode = EncodeHandler.withoutDatabase("slot", new PgcdcConfig.RabbitMq("amqp://localhost", "x",
+        "{schema}.{table}", PgcdcConfig.RabbitMq.Unroutable.STOP, java.util.Optional.empty(), 16));
+    DecodeHandler decode = new DecodeHandler();
+    RingEvent event = new RingEvent();
+    run(decode, encode, event, begin());
+    run(decode, encode, event, relation());
+    String[] expected = {
+        "\"id\":\"slot/0/16B37A0/0\",.*\"commit_lsn\":\"0/16B37A0\",\"xid\":745,"
+            + "\"commit_ts\":\"2025-11-21T00:26:40.000000Z\",\"ordinal\":0,",
+        "\"id\":\"slot/0/16B37A0/1\",.*\"commit_lsn\":\"0/16B37A0\",\"xid\":745,"
+            + "\"commit_ts\":\"2025-11-21T00:26:40.000000Z\",\"ordinal\":1,",
+        "\"id\":\"slot/0/2000000/0\",.*\"commit_lsn\":\"0/2000000\",\"xid\":746,"
+            + "\"commit_ts\":\"2025-11-21T00:26:40.000001Z\",\"ordinal\":0,"};
+    run(decode, encode, event, insert());
+    assertThat(body(event)).containsPattern(expected[0]);
+    run(decode, encode, event, insert());
+    assertThat(body(event)).containsPattern(expected[1]);
+    run(decode, encode, event, begin(0x2000000L, 817_000_000_000_001L, 746));
+    run(decode, encode, event, insert());
+    assertThat(body(event)).containsPattern(expected[2]);
+  }
+
+  private static String body(RingEvent event) {
+    return new String(event.outbox().bodies(), event.outbox().offset(0), event.outbox().length(0),
+        StandardCharsets.UTF_8);
+  }
+
   private static byte[] commit() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(b);
@@ -129,12 +158,16 @@ class EncodeHandlerAllocationTest {
   }
 
   private static byte[] begin() throws IOException {
+    return begin(0x16B37A0L, 817_000_000_000_000L, 745);
+  }
+
+  private static byte[] begin(long finalLsn, long commitMicros, int xid) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(b);
     d.writeByte('B');
-    d.writeLong(0x16B37A0L);
-    d.writeLong(817_000_000_000_000L);
-    d.writeInt(745);
+    d.writeLong(finalLsn);
+    d.writeLong(commitMicros);
+    d.writeInt(xid);
     return b.toByteArray();
   }
 

@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds pgoutput messages for the benchmarks: the same bytes PostgreSQL would send for a table
- * of eight columns of common types (values as text, as pgcdc requests them).
+ * of eight columns of common types (values as text, as pgcdc requests them). Public for the
+ * pipeline benchmark ({@code io.pgcdc.perf.pipeline}), which streams whole transactions of them.
  */
-final class PgOutputMessages {
+public final class PgOutputMessages {
   static final int RELATION_ID = 16_385;
   static final int XID = 1_234;
   static final String[] COLUMNS = {"id", "email", "amount", "active", "created_at", "attrs", "tags", "ref"};
@@ -67,7 +68,7 @@ final class PgOutputMessages {
     return new PgOutputMessages('S').int32(XID).int8(1).bytes();
   }
 
-  static byte[] relation(boolean inStream) {
+  public static byte[] relation(boolean inStream) {
     PgOutputMessages m = new PgOutputMessages('R');
     if (inStream) {
       m.int32(XID);
@@ -79,15 +80,15 @@ final class PgOutputMessages {
     return m.bytes();
   }
 
-  static byte[] begin() {
+  public static byte[] begin() {
     return new PgOutputMessages('B').int64(0x16B3748L).int64(817_080_063_123_456L).int32(XID).bytes();
   }
 
-  static byte[] commit() {
+  public static byte[] commit() {
     return new PgOutputMessages('C').int8(0).int64(0x16B3748L).int64(0x16B37A0L).int64(817_080_063_123_456L).bytes();
   }
 
-  static byte[] insert(boolean inStream) {
+  public static byte[] insert(boolean inStream) {
     PgOutputMessages m = new PgOutputMessages('I');
     if (inStream) {
       m.int32(XID);

@@ -1,0 +1,31 @@
+/**
+ * JMH benchmark of pgcdc's Disruptor pipeline without I/O: what decode, encode, the ring and the
+ * confirm tracker cost per row event once PostgreSQL, Chronicle and RabbitMQ are taken away.
+ *
+ * <p>Measured: events per second through the whole ring (one JMH operation = one transaction of
+ * 8-column inserts from {@code PgOutputMessages}, scored per row event), and bytes allocated per
+ * event over every thread ({@code -prof gc}); one-event and batched ({@code sink.rabbitmq.batch:
+ * transaction}) mode; pgcdc's {@code ParkingWaitStrategy} and Disruptor's busy spin.
+ * {@link io.pgcdc.perf.pipeline.PipelineCpuRate} gives the same run as CPU µs per event per thread.
+ *
+ * <p>Threads: the JMH thread is the producer (the slot reader's part:
+ * {@link io.pgcdc.perf.pipeline.ReaderStandIn}); {@code bench-decode}, {@code bench-encode},
+ * {@code bench-journal} and {@code bench-publish} are the four stage threads, started in the trial
+ * set-up and stopped in its tear-down.
+ *
+ * <pre>
+ *   JMH thread: Begin, Insert × n, Commit (LSNs, xid per transaction)
+ *        | copyWal + ConfirmTracker.published + publish   (claim naps while the ring is full)
+ *        v
+ *   [RingEvent ring: 8 192 slots, 16 384 batched] --&gt; bench-decode  (real DecodeHandler)
+ *                                                 --&gt; bench-encode  (real EncodeHandler, no catalog)
+ *                                                 --&gt; bench-journal (CRC32C of every body)       \
+ *                                                 --&gt; bench-publish (body copy, confirmed := seq) -+
+ *        ^                                                                                         |
+ *        +---- ConfirmTracker.release: released = min(journaled, confirmed) gates the producer &lt;---+
+ *
+ *   java -jar perf/target/benchmarks.jar PipelineBenchmark -prof gc
+ *   java -cp perf/target/benchmarks.jar io.pgcdc.perf.pipeline.PipelineCpuRate none parking 1000 2 4
+ * </pre>
+ */
+package io.pgcdc.perf.pipeline;
