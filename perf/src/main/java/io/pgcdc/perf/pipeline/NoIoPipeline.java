@@ -15,6 +15,7 @@ import io.pgcdc.engine.pipeline.ConfirmTracker;
 import io.pgcdc.engine.pipeline.DecodeHandler;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.engine.pipeline.SameThreadStages;
 import io.pgcdc.engine.pipeline.StageFailureHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,13 @@ import java.util.concurrent.TimeUnit;
  * {@link ReaderStandIn} on the caller's thread.
  *
  * <pre>
- *   caller (ReaderStandIn) --&gt; [ring] --&gt; bench-decode --&gt; bench-encode --+--&gt; bench-journal (CRC32C) --+
- *        ^                                                             +--&gt; bench-publish (copy, ack) -+
- *        +--- released = min(journaled, confirmed) &lt;-- ConfirmTracker &lt;---------------------------------+
+ *   caller (ReaderStandIn) --&gt; [ring] --&gt; bench-encode (decode, encode) --+--&gt; bench-journal (CRC32C) --+
+ *        ^                                                               +--&gt; bench-publish (copy, ack) -+
+ *        +--- released = min(journaled, confirmed) &lt;-- ConfirmTracker &lt;-----------------------------------+
  * </pre>
  *
  * <p>Threading: construct, {@link #transaction}, {@link #drain} and {@link #close} on one thread (the
- * producer); four stage threads run from construction to {@link #close}.
+ * producer); three stage threads run from construction to {@link #close}.
  */
 final class NoIoPipeline implements AutoCloseable {
   static final String SLOT = "bench_slot";
@@ -62,12 +63,12 @@ final class NoIoPipeline implements AutoCloseable {
     ring = RingBuffer.createSingleProducer(RingEvent::new, Pipeline.ringSize(sink), strategy);
     Sequence confirmed = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
     publish = new PublishStandIn(confirmed);
-    BatchEventProcessor<RingEvent> decode = stage("decode", new DecodeHandler());
-    BatchEventProcessor<RingEvent> encode = stage("encode", EncodeHandler.withoutDatabase(SLOT, sink),
-        decode.getSequence());
+    // As in Pipeline.build: decode runs in front of encode on the encode thread.
+    BatchEventProcessor<RingEvent> encode = stage("encode",
+        new SameThreadStages(new DecodeHandler(), EncodeHandler.withoutDatabase(SLOT, sink)));
     BatchEventProcessor<RingEvent> journaled = stage("journal", journal, encode.getSequence());
     stage("publish", publish, encode.getSequence());
-    tracker = new ConfirmTracker(ring, decode.getSequence(), journaled.getSequence(), confirmed, START_LSN);
+    tracker = new ConfirmTracker(ring, encode.getSequence(), journaled.getSequence(), confirmed, START_LSN);
     ring.addGatingSequences(tracker.releasedSequence());
     reader = new ReaderStandIn(ring, tracker, control, START_LSN);
     threads.forEach(Thread::start);
