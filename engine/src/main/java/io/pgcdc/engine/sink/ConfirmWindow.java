@@ -18,10 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  *   nothing unacked                 =>  every event up to {@code handled} is confirmed
  * </pre>
  *
- * <p>Threading: {@link #issue} and {@link #handled} run on the publish thread; {@link #ack},
- * {@link #failed(String, boolean)} run on the amqp-client connection thread. They meet only
- * through volatile fields ({@code issued}, {@code handled}, {@code lowestUnacked}) written in an
- * order that lets either side conclude safely; no locks. Once failed, the window never advances
+ * <p>Threading: {@link #issue}, {@link #handled} and {@link #parkUntilBelow} run on the publish
+ * thread; {@link #ack}, {@link #failed(String, boolean)} run on the amqp-client connection thread.
+ * They meet only through volatile fields ({@code issued}, {@code handled}, {@code lowestUnacked},
+ * {@code roomWaiter}) written in an order that lets either side conclude safely; no locks. Once failed, the window never advances
  * {@code confirmed} again: the publish thread re-sends everything above it on a new channel.
  */
 final class ConfirmWindow {
@@ -40,6 +40,10 @@ final class ConfirmWindow {
   private volatile long lowestUnacked = 1;
   private volatile String failure;
   private volatile boolean fatal;
+  /** The publish thread while it is parked in {@link #parkUntilBelow}, else null. */
+  private volatile Thread roomWaiter;
+  /** In-flight count below which {@link #ack} wakes {@link #roomWaiter}. */
+  private volatile long wakeBelow;
 
   ConfirmWindow(int capacity, Sequence confirmed, PipelineControl control, Timer confirmLatency) {
     this.maxInFlight = capacity;
@@ -111,6 +115,10 @@ final class ConfirmWindow {
       low++;
     }
     lowestUnacked = low;
+    Thread waiter = roomWaiter; // read after the write above: see parkUntilBelow
+    if (waiter != null && issued - low < wakeBelow) {
+      LockSupport.unpark(waiter);
+    }
     // Read handled before issued: if all issued tags are acked, every event up to handled is done.
     long h = handled;
     long i = issued;
@@ -136,6 +144,28 @@ final class ConfirmWindow {
       this.fatal = fatal;
       failure = why;
     }
+    Thread waiter = roomWaiter;
+    if (waiter != null) {
+      LockSupport.unpark(waiter);
+    }
+  }
+
+  /**
+   * Parks the publish thread until fewer than {@code limit} messages are in flight, the channel
+   * failed, or {@code maxNanos} passed (whichever first; may also return early, spuriously). The
+   * ack that makes the room wakes it, so a full window costs one wake-up per resume instead of
+   * polling. No lost wake-up: this thread publishes itself as waiter before it reads the in-flight
+   * count, the connection thread writes {@code lowestUnacked} before it reads the waiter (all
+   * volatile), so at least one of them sees the other's write; an unpark before the park makes the
+   * park return at once.
+   */
+  void parkUntilBelow(long limit, long maxNanos) {
+    wakeBelow = limit;
+    roomWaiter = Thread.currentThread();
+    if (inFlight() >= limit && failure == null) {
+      LockSupport.parkNanos(this, maxNanos);
+    }
+    roomWaiter = null;
   }
 
   /** Why the channel failed, or null while healthy. */

@@ -14,7 +14,7 @@ import io.pgcdc.engine.pipeline.Outbox;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
 import java.io.IOException;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -37,15 +37,26 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: runs on the publish thread; the amqp-client connection thread only touches the
  * {@link ConfirmWindow}. The in-flight window ({@code max_in_flight}) is enforced in
  * {@link ConfirmWindow#issue}; when it is full this thread waits, the ring fills, and the slot
- * reader keeps sending status updates. amqp-client needs a fresh {@code byte[]} body and
- * properties object per message: that is the only per-message allocation of this stage.
+ * reader keeps sending status updates.
+ *
+ * <p>Per message this stage allocates only what amqp-client's API demands: the properties object
+ * (which copies the header table into its own map), the message-id and {@code pgcdc-lsn} strings,
+ * and a {@link ByteBuffer} view of the body. The body is not copied: amqp-client writes it from
+ * the ring slot's outbox, which stays untouched until the broker confirmed it (the ring is gated
+ * by the confirmed sequence, see {@link ConfirmWindow}). The header table is one reused map, the
+ * commit LSN text and boxed xid are made once per transaction.
  */
 public final class PublishHandler implements EventHandler<RingEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
   private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
-  /** Nap while the confirm window drains (only when it is full: the broker is the bottleneck then). */
-  private static final long FULL_WINDOW_NAP_NANOS = 1_000_000L;
+  /**
+   * Longest park while the confirm window is full (the ack that makes room wakes the thread
+   * earlier): bounds how late a halt is noticed.
+   */
+  private static final long FULL_WINDOW_MAX_PARK_NANOS = 10_000_000L;
   private static final String[] OPS = new String[128];
+  private static final String CONTENT_TYPE = "application/json";
+  private static final Integer PERSISTENT = 2;
 
   static {
     for (char c : "IUDTMRS*".toCharArray()) {
@@ -62,6 +73,17 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   private final Sequence confirmed;
   private final MessageIds ids;
   private final Long epoch;
+  /**
+   * The header table, refilled per message ({@code AMQP.BasicProperties} copies it on
+   * construction). Linked, and filled in the same order every time, so the copy, and the bytes on
+   * the wire, are what a fresh map per message gave.
+   */
+  private final Map<String, Object> headers = new LinkedHashMap<>(16);
+  private final StringBuilder lsnText = new StringBuilder(Lsn.MAX_TEXT_LENGTH);
+  /** Commit LSN whose text is {@link #commitLsnText}; with {@link #xid}, set once per transaction. */
+  private long headerCommitLsn;
+  private String commitLsnText;
+  private Long xid;
   /** In-flight count at which a full window opens again: 7/8 of max_in_flight (hysteresis). */
   private final int resumeBelow;
 
@@ -132,19 +154,14 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     awaitLeadership();
     Outbox out = event.outbox();
     int n = out.count();
-    Map<String, Object> headers = n == 0 ? null : headers(out, 0);
     for (int i = 0; i < n; i++) {
-      if (i > 0 && (out.op(i) != out.op(i - 1) || out.lsn(i) != out.lsn(i - 1)
-          || out.events(i) != out.events(i - 1))) {
-        headers = headers(out, i);
-      }
       awaitRoom();
       if (!window.issue(sequence)) {
         return healthy();
       }
       int length = out.length(i);
-      byte[] body = Arrays.copyOfRange(out.bodies(), out.offset(i), out.offset(i) + length);
-      AMQP.BasicProperties properties = properties(out, i, headers);
+      ByteBuffer body = ByteBuffer.wrap(out.bodies(), out.offset(i), length);
+      AMQP.BasicProperties properties = properties(out, i);
       // Check the term again right before the write: issue() may have parked, and a process
       // frozen there (GC, SIGSTOP) must not publish for an epoch that has since been superseded.
       awaitLeadership();
@@ -177,11 +194,11 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   }
 
   /**
-   * When the window is full, waits until an eighth of it was confirmed, in 1 ms naps. The broker
-   * acks every few hundred microseconds: waking for each ack (as {@link ConfirmWindow#issue} alone
-   * would, every 50 µs) costs thousands of context switches a second on the cores the broker and
-   * the WAL sender need, and publishing the freed room in one burst costs less than one message at
-   * a time. Returns early when the channel fails; {@code issue} then reports it.
+   * When the window is full, waits until an eighth of it was confirmed, parked until the ack that
+   * makes that room wakes this thread. Waking per ack (as {@link ConfirmWindow#issue} alone would,
+   * polling every 50 µs) or polling in naps costs thousands of context switches a second on the
+   * cores the broker and the WAL sender need, and publishing the freed room in one burst costs less
+   * than one message at a time. Returns early when the channel fails; {@code issue} then reports it.
    */
   private void awaitRoom() {
     if (window.inFlight() < config.maxInFlight()) {
@@ -189,7 +206,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     }
     while (window.inFlight() >= resumeBelow && window.failure() == null) {
       control.checkRunning();
-      LockSupport.parkNanos(FULL_WINDOW_NAP_NANOS);
+      window.parkUntilBelow(resumeBelow, FULL_WINDOW_MAX_PARK_NANOS);
     }
   }
 
@@ -244,30 +261,30 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   }
 
   /**
-   * The pgcdc-* headers, in the order the journal stores them (replay re-creates this table). A
-   * batch carries its first event's LSN, op {@code *} when its events differ in op, and
-   * {@code pgcdc-events} (the number of events in its JSON array).
+   * Content type, persistent delivery, message id and the pgcdc-* headers, in the order the journal
+   * stores them (replay re-creates this table). A batch carries its first event's LSN, op {@code *} when its events differ in
+   * op, and {@code pgcdc-events} (the number of events in its JSON array).
    */
-  private Map<String, Object> headers(Outbox out, int i) {
-    Map<String, Object> headers = new LinkedHashMap<>(8);
-    headers.put("pgcdc-lsn", Lsn.format(out.lsn(i)));
-    headers.put("pgcdc-commit-lsn", Lsn.format(out.commitLsn()));
-    headers.put("pgcdc-xid", out.xid());
+  private AMQP.BasicProperties properties(Outbox out, int i) {
+    if (xid == null || out.commitLsn() != headerCommitLsn || xid != out.xid()) {
+      headerCommitLsn = out.commitLsn();
+      commitLsnText = Lsn.format(headerCommitLsn);
+      xid = out.xid();
+    }
+    lsnText.setLength(0);
+    headers.put("pgcdc-lsn", Lsn.appendTo(out.lsn(i), lsnText).toString());
+    headers.put("pgcdc-commit-lsn", commitLsnText);
+    headers.put("pgcdc-xid", xid);
     headers.put("pgcdc-op", OPS[out.op(i)]);
     headers.put("pgcdc-epoch", epoch);
     if (out.events(i) > 0) {
       headers.put("pgcdc-events", out.events(i));
+    } else {
+      headers.remove("pgcdc-events");
     }
-    return headers;
-  }
-
-  private AMQP.BasicProperties properties(Outbox out, int i, Map<String, Object> headers) {
-    return new AMQP.BasicProperties.Builder()
-        .contentType("application/json")
-        .deliveryMode(2)
-        .messageId(ids.of(out, i).toString())
-        .headers(headers)
-        .build();
+    // The constructor, not the Builder: one object less per message, same fields.
+    return new AMQP.BasicProperties(CONTENT_TYPE, null, headers, PERSISTENT, null, null, null, null,
+        ids.of(out, i).toString(), null, null, null, null, null);
   }
 
   private void flushCounters() {

@@ -9,6 +9,7 @@ import com.rabbitmq.client.Return;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -136,9 +137,13 @@ final class RabbitChannel implements AutoCloseable {
         + " sink.rabbitmq.alternate_exchange, then restart pgcdc";
   }
 
-  /** {@code basic.publish} with {@code mandatory} set. Publish thread. */
-  void publish(String routingKey, AMQP.BasicProperties properties, byte[] body) throws IOException {
-    channel.basicPublish(exchange, routingKey, true, properties, body);
+  /**
+   * {@code basic.publish} with {@code mandatory} set. Publish thread. The body's bytes (position to
+   * limit) must stay unchanged until the message is confirmed: amqp-client writes them from the
+   * buffer without copying.
+   */
+  void publish(String routingKey, AMQP.BasicProperties properties, ByteBuffer body) throws IOException {
+    channel.basicPublish(exchange, routingKey, true, false, properties, body, null);
   }
 
   @Override

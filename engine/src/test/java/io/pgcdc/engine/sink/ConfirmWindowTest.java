@@ -2,10 +2,12 @@ package io.pgcdc.engine.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.Timer;
 import com.lmax.disruptor.Sequence;
 import io.pgcdc.engine.pipeline.PipelineControl;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,5 +86,46 @@ class ConfirmWindowTest {
     }
     control.halt();
     assertThatThrownBy(() -> window.issue(0)).isInstanceOf(PipelineControl.Halted.class);
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aThreadParkedOnAFullWindowIsWokenByTheAckThatMakesRoom() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      window.issue(0);
+    }
+    Thread waiter = new Thread(() -> window.parkUntilBelow(2, TimeUnit.MINUTES.toNanos(5)));
+    waiter.start();
+    awaitParked(waiter);
+    window.ack(1, false);
+    assertThat(waiter.isAlive()).as("3 in flight is not below 2").isTrue();
+    window.ack(3, true);
+    waiter.join();
+    assertThat(window.inFlight()).isEqualTo(1);
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aThreadParkedOnAFullWindowIsWokenWhenTheChannelFails() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      window.issue(0);
+    }
+    Thread waiter = new Thread(() -> window.parkUntilBelow(2, TimeUnit.MINUTES.toNanos(5)));
+    waiter.start();
+    awaitParked(waiter);
+    window.failed("connection to RabbitMQ lost", false);
+    waiter.join();
+    assertThat(window.inFlight()).isEqualTo(4);
+  }
+
+  @Test
+  void parkingWithRoomAlreadyBelowTheLimitReturnsAtOnce() {
+    window.issue(0);
+    window.parkUntilBelow(2, TimeUnit.MINUTES.toNanos(5));
+    assertThat(window.inFlight()).isEqualTo(1);
+  }
+
+  private static void awaitParked(Thread t) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
   }
 }
