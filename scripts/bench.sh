@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end benchmark (issue 7, SPEC §10): pg_recvlogical vs raw RabbitMQ vs pgcdc on one backlog,
-# then commit-to-delivery latency at a steady rate. See perf/README.md ("End to end").
+# then commit-to-delivery latency at a steady rate; with --debezium also Debezium Server's RabbitMQ
+# sink on the same backlog (phase e). See perf/README.md ("End to end").
 #
-#   scripts/bench.sh [--rows N] [--txn-size K] [--single M] [--rate TPS --seconds S] [--out DIR] [--help]
+#   scripts/bench.sh [--rows N] [--txn-size K] [--single M] [--rate TPS --seconds S] [--out DIR] [--debezium] [--help]
+#
+# --debezium fetches io.debezium:debezium-server-dist (~780 MB, through Maven, so once into ~/.m2)
+# and unpacks it under perf/target/debezium/<version>/ on first use; it runs on a Java 21+ JVM
+# (found under /usr/lib/jvm, or --debezium-java PATH).
 #
 # Servers: PGCDC_TEST_PG_URL / PGCDC_TEST_PG_USER / PGCDC_TEST_PG_PASSWORD / PGCDC_TEST_RABBITMQ_URI
 # (as `eval "$(scripts/services.sh env)"` sets them), default 127.0.0.1:5432 postgres and

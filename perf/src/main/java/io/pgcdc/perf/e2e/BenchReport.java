@@ -10,18 +10,20 @@ import java.util.Locale;
 
 /**
  * The run's figures as the printed table and as JSON. {@code pgcdc} is compared with the WAL
- * sender ({@code walSender}, phase a) and the broker ({@code broker}, phase b); SPEC §10 asks for
- * >= 0.80 and >= 0.90 of them; {@code cpu} says who used the machine's CPU in each phase. Immutable;
+ * sender ({@code walSender}, phase a), the broker ({@code broker}, phase b) and, when asked for,
+ * Debezium Server's RabbitMQ sink ({@code debeziumRun}, phase e); SPEC §10 asks for >= 0.80,
+ * >= 0.90 and >= 2 of them; {@code cpu} says who used the machine's CPU in each phase. Immutable;
  * any field but {@code backlog} and {@code cpu} may be null when its phase was skipped or failed.
  */
 record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, PhaseResult walSender,
-                   PhaseResult broker, PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, List<String> problems,
-                   CpuMeter.MachineAccount cpu) {
+                   PhaseResult broker, PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, DebeziumRun.Result debeziumRun,
+                   List<String> problems, CpuMeter.MachineAccount cpu) {
 
   static final double WAL_SENDER_TARGET = 0.80;
   static final double BROKER_TARGET = 0.90;
   static final double P99_TARGET_MILLIS = 50;
   static final long HEAP_TARGET_MB = 512;
+  static final double DEBEZIUM_TARGET = 2.0;
 
   double ratioToWalSender() {
     return pgcdc == null ? Double.NaN : pgcdc.ratioTo(walSender);
@@ -29,6 +31,11 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
 
   double ratioToBroker() {
     return pgcdc == null ? Double.NaN : pgcdc.ratioTo(broker);
+  }
+
+  /** pgcdc's events/s over Debezium Server's; NaN when either phase is missing. */
+  double ratioToDebezium() {
+    return pgcdc == null || debeziumRun == null ? Double.NaN : pgcdc.ratioTo(debeziumRun.backlog());
   }
 
   String table() {
@@ -53,6 +60,10 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
         ratio(ratioToWalSender()), WAL_SENDER_TARGET));
     out.append(String.format(Locale.ROOT, "pgcdc / raw RabbitMQ   = %s (target >= %.2f)%n",
         ratio(ratioToBroker()), BROKER_TARGET));
+    if (debeziumRun != null) {
+      out.append(String.format(Locale.ROOT, "pgcdc / Debezium Server = %s (target >= %.2f)%n",
+          ratio(ratioToDebezium()), DEBEZIUM_TARGET));
+    }
     if (pgcdcRun != null) {
       PgcdcRun.Result r = pgcdcRun;
       out.append(String.format(Locale.ROOT, "pgcdc: JVM start to streaming %.1f s; queue full after %.2f s;"
@@ -82,6 +93,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           r.confirmWindowLiveOnly() ? "the live phase only" : "includes the backlog",
           millis(r.confirmP50Seconds()), millis(r.confirmP99Seconds())));
     }
+    if (debeziumRun != null) {
+      out.append(debeziumLines());
+    }
     for (String problem : problems) {
       out.append("PROBLEM: ").append(problem).append(System.lineSeparator());
     }
@@ -110,6 +124,22 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           w.settled() ? "" : String.format(Locale.ROOT, " (did NOT settle: beam.smp at %.0f%% of a core)",
               100 * w.brokerCores())));
     }
+  }
+
+  /** Phase (e)'s details next to pgcdc's: start-up, clock, body size and CPU per event. */
+  String debeziumLines() {
+    DebeziumRun.Result d = debeziumRun;
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%ndebezium: Debezium Server %s on %s; JVM start to streaming %.1f s;"
+        + " queue full after %.2f s%n", d.version(), d.java(), d.startupSeconds(), d.queueFullSeconds()));
+    out.append(String.format(Locale.ROOT, "debezium: mean body %.0f B (first %,d messages; pgcdc %s)%n",
+        d.meanBodyBytes(), d.bodySample(), pgcdcRun == null ? "n/a" : String.format(Locale.ROOT, "%.0f B",
+            pgcdcRun.meanBodyBytes())));
+    out.append(String.format(Locale.ROOT, "debezium: own CPU during the backlog %.1f s = %.1f µs per event (pgcdc %s);"
+        + " peak RSS %s%n", d.backlogCpuSeconds(), d.cpuMicrosPerEvent(), pgcdcRun == null ? "n/a"
+        : String.format(Locale.ROOT, "%.1f µs", pgcdcRun.cpuMicrosPerEvent()),
+        d.vmHwmKb() < 0 ? "n/a" : (d.vmHwmKb() / 1024) + " MB"));
+    return out.toString();
   }
 
   String json() {
@@ -156,6 +186,16 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
     }
     root.put("ratio_pgcdc_to_pg_recvlogical", ratioToWalSender());
     root.put("ratio_pgcdc_to_raw_rabbitmq", ratioToBroker());
+    if (debeziumRun != null) {
+      root.put("ratio_pgcdc_to_debezium", ratioToDebezium());
+      ObjectNode d = root.putObject("debezium");
+      d.put("version", debeziumRun.version()).put("java", debeziumRun.java())
+          .put("startup_seconds", debeziumRun.startupSeconds())
+          .put("queue_full_seconds", debeziumRun.queueFullSeconds())
+          .put("mean_body_bytes", debeziumRun.meanBodyBytes()).put("body_sample", debeziumRun.bodySample())
+          .put("backlog_cpu_seconds", debeziumRun.backlogCpuSeconds())
+          .put("cpu_micros_per_event", debeziumRun.cpuMicrosPerEvent()).put("peak_rss_kb", debeziumRun.vmHwmKb());
+    }
     if (pgcdcRun != null) {
       ObjectNode r = root.putObject("pgcdc");
       r.put("startup_seconds", pgcdcRun.startupSeconds()).put("queue_full_seconds", pgcdcRun.queueFullSeconds())

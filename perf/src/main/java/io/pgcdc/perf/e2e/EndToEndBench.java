@@ -20,16 +20,18 @@ import picocli.CommandLine.Option;
  * its own database, table, publication and three slots, writes one backlog, and measures on it
  * (a) {@code pg_recvlogical} (the WAL sender's limit; with pgoutput v1 as asked, and again with
  * v2 + streaming as pgcdc asks), (c) {@code pgcdc run} from slot to confirmed in RabbitMQ and
- * then (d) live latency at a steady rate, and (b) a raw RabbitMQ publisher with pgcdc's mean
- * message size (the broker's limit; run last because it needs that size). Each backlog phase is
+ * then (d) live latency at a steady rate, (b) a raw RabbitMQ publisher with pgcdc's mean
+ * message size (the broker's limit; run after pgcdc because it needs that size) and, with
+ * {@code --debezium}, (e) Debezium Server's RabbitMQ sink on a fourth slot. Each backlog phase is
  * also accounted in whole-machine CPU ({@link CpuMeter}: broker, PostgreSQL, consumer, idle), and
- * (d) and (b) start only once the broker has settled ({@link BrokerSettle}). Prints a table,
+ * (d), (b) and (e) start only once the broker has settled ({@link BrokerSettle}). Prints a table,
  * writes {@code e2e-<time>.json} and {@code e2e-<time>.png}, and removes everything it created
  * (child processes included), also on failure or Ctrl-C. Main thread, plus the helpers' threads
  * named in their javadoc.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "pgcdc end-to-end bench (issue 7)",
-    description = "End-to-end benchmark: pg_recvlogical vs raw RabbitMQ vs pgcdc on one backlog, then live latency.")
+    description = "End-to-end benchmark: pg_recvlogical vs raw RabbitMQ vs pgcdc on one backlog, then live latency;"
+        + " with --debezium also Debezium Server's RabbitMQ sink on the same backlog.")
 public final class EndToEndBench implements Callable<Integer> {
 
   @Option(names = "--rows", description = "rows written in big transactions (default ${DEFAULT-VALUE})")
@@ -73,6 +75,22 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--jvm-options", description = "JVM flags file for pgcdc (default ${DEFAULT-VALUE})")
   Path jvmOptions = Path.of("tools/target/jvm.options");
 
+  @Option(names = "--debezium", description = "phase (e): also run Debezium Server with its RabbitMQ sink on the"
+      + " same backlog (a fourth slot) and print pgcdc / Debezium; fetches its ~780 MB distribution through Maven"
+      + " once (off by default)")
+  boolean debezium;
+
+  @Option(names = "--debezium-version", description = "io.debezium:debezium-server-dist version (default ${DEFAULT-VALUE})")
+  String debeziumVersion = DebeziumDist.DEFAULT_VERSION;
+
+  @Option(names = "--debezium-dir", description = "where distributions are unpacked, one directory per version"
+      + " (default ${DEFAULT-VALUE})")
+  Path debeziumDir = Path.of("perf/target/debezium");
+
+  @Option(names = "--debezium-java", description = "java binary for Debezium Server (needs Java 21+; default: this"
+      + " JVM when new enough, else the newest JDK 21+ under /usr/lib/jvm)")
+  Path debeziumJava;
+
   @Option(names = "--out", description = "directory for the JSON and PNG (default ${DEFAULT-VALUE})")
   Path out = Path.of("perf/target");
 
@@ -98,10 +116,18 @@ public final class EndToEndBench implements Callable<Integer> {
     Path jar = Files.copy(pgcdcJar, work.resolve("pgcdc.jar"));
     String machine = Machine.describe();
     System.out.println("bench: " + servers + "; " + machine);
+    DebeziumDist dist = null;
+    Path dbzJava = null;
     BenchDatabase db;
     try {
-      db = BenchDatabase.create(servers, "a", "b", "c");
-    } catch (java.sql.SQLException e) {
+      if (debezium) { // before anything exists on the servers: a failed download leaves nothing behind
+        dist = new DebeziumDist(debeziumDir, debeziumVersion);
+        dist.ensureUnpacked();
+        dbzJava = debeziumJava != null ? debeziumJava : DebeziumDist.findJava(Path.of("/usr/lib/jvm"));
+      }
+      // one slot per backlog consumer, all created before any write
+      db = debezium ? BenchDatabase.create(servers, "a", "b", "c", "d") : BenchDatabase.create(servers, "a", "b", "c");
+    } catch (Exception e) {
       deleteTree(work);
       throw e;
     }
@@ -110,7 +136,7 @@ public final class EndToEndBench implements Callable<Integer> {
     Thread hook = new Thread(cleanup::run, "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      BenchReport report = measure(servers, db, raw, cleanup, work, jar, machine);
+      BenchReport report = measure(servers, db, raw, cleanup, work, jar, machine, dist, dbzJava);
       System.out.println();
       System.out.print(report.table());
       write(report, stamp);
@@ -125,9 +151,12 @@ public final class EndToEndBench implements Callable<Integer> {
     }
   }
 
-  /** Writes the backlog, then runs (a), (a'), (c)+(d) and (b); a failed phase becomes a problem line. */
+  /**
+   * Writes the backlog, then runs (a), (a'), (c)+(d), (b) and, when {@code dist} is given, (e); a
+   * failed phase becomes a problem line.
+   */
   private BenchReport measure(BenchServers servers, BenchDatabase db, RawPublisher raw, Cleanup cleanup, Path work,
-                              Path jar, String machine) throws Exception {
+                              Path jar, String machine, DebeziumDist dist, Path dbzJava) throws Exception {
     List<String> problems = new ArrayList<>();
     System.out.printf("bench: database %s; writing %,d rows in %,d-row txns + %,d single-row txns%n",
         db.name(), rows, txnSize, single);
@@ -152,8 +181,18 @@ public final class EndToEndBench implements Callable<Integer> {
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
     PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
     add(phases, broker);
+    DebeziumRun.Result debeziumResult = null;
+    if (dist != null) {
+      DebeziumRun debeziumRun = new DebeziumRun(servers, db, backlog, work, dist, dbzJava, timeout, cpu);
+      cleanup.debezium(debeziumRun);
+      debeziumResult = phase(problems, "(e) Debezium Server", () -> {
+        settleBroker(servers, run, cpu);
+        return debeziumRun.run(db.slot(3));
+      });
+      add(phases, debeziumResult == null ? null : debeziumResult.backlog());
+    }
     return new BenchReport(machine + "; load at end " + Machine.loadAverage(), backlog, phases, walSender, broker,
-        pgcdc == null ? null : pgcdc.backlog(), pgcdc, problems, cpu.account());
+        pgcdc == null ? null : pgcdc.backlog(), pgcdc, debeziumResult, problems, cpu.account());
   }
 
   /**
@@ -166,7 +205,7 @@ public final class EndToEndBench implements Callable<Integer> {
     java.util.Map<String, Double> threads = ProcCpu.threadSeconds(self);
     CpuMeter.Window window = cpu.open("(b) raw RabbitMQ", "bench JVM (publisher)", self, CpuMeter::selfSeconds);
     PhaseResult result = raw.publish(events, body, () -> window.close(events));
-    PgcdcRun.printThreadCpu("(b) bench JVM", threads, ProcCpu.threadSeconds(self), events);
+    System.out.println(ProcCpu.threadCpuLine("(b) bench JVM", threads, ProcCpu.threadSeconds(self), events));
     return result;
   }
 
@@ -180,6 +219,16 @@ public final class EndToEndBench implements Callable<Integer> {
     PhaseResult result = body.run();
     window.close(events);
     return result;
+  }
+
+  /**
+   * Before (e): pgcdc has stopped and (b) deleted its queue; pgcdc's queues go now too, and the
+   * broker settles ({@link BrokerSettle}: that work and (b)'s fsyncs done) so (e) starts on a broker
+   * as idle as (c) found it.
+   */
+  private static void settleBroker(BenchServers servers, PgcdcRun run, CpuMeter cpu) throws Exception {
+    new RabbitCleanup(servers.rabbitUri()).delete(List.of(run.queue(), run.schemaQueue()), run.exchange());
+    cpu.settled(BrokerSettle.await("(e)", cpu::brokerSeconds, () -> 0));
   }
 
   /** perf/target/e2e-STAMP.json and .png. */
@@ -196,7 +245,7 @@ public final class EndToEndBench implements Callable<Integer> {
 
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
-        || rows + single == 0 || warmUpSeconds < 0) {
+        || rows + single == 0 || warmUpSeconds < 0 || debeziumVersion.isBlank()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="
           + txnSize + " single=" + single + " rate=" + rate + " seconds=" + seconds + " writers=" + writers
           + "; rows/single >= 0 with at least one event, txn-size/seconds/writers >= 1");
@@ -240,8 +289,9 @@ public final class EndToEndBench implements Callable<Integer> {
   }
 
   /**
-   * Idempotent teardown: child processes (pgcdc, pg_recvlogical: after a Ctrl-C or kill they would
-   * outlive the bench and hold the slots), queues, exchanges, slots, database, work directory.
+   * Idempotent teardown: child processes (pgcdc, pg_recvlogical, Debezium Server: after a Ctrl-C
+   * or kill they would outlive the bench and hold the slots; Debezium would reconnect forever),
+   * queues, exchanges, slots, database, work directory.
    */
   private static final class Cleanup implements Runnable {
     private final BenchDatabase db;
@@ -249,6 +299,7 @@ public final class EndToEndBench implements Callable<Integer> {
     private final BenchServers servers;
     private final Path work;
     private volatile PgcdcRun pgcdc;
+    private volatile DebeziumRun debezium;
     private boolean done;
 
     Cleanup(BenchDatabase db, RawPublisher raw, BenchServers servers, Path work) {
@@ -262,6 +313,10 @@ public final class EndToEndBench implements Callable<Integer> {
       this.pgcdc = run;
     }
 
+    void debezium(DebeziumRun run) {
+      this.debezium = run;
+    }
+
     @Override
     public synchronized void run() {
       if (done) {
@@ -269,6 +324,10 @@ public final class EndToEndBench implements Callable<Integer> {
       }
       done = true;
       stopChildren();
+      DebeziumRun dbz = debezium;
+      if (dbz != null) {
+        new RabbitCleanup(servers.rabbitUri()).delete(List.of(dbz.queue()), dbz.exchange());
+      }
       raw.cleanUp();
       PgcdcRun run = pgcdc;
       if (run != null) {
@@ -280,14 +339,11 @@ public final class EndToEndBench implements Callable<Integer> {
 
     /** SIGTERM to every child process this JVM started, SIGKILL to those still alive after 30 s. */
     private static void stopChildren() {
-      List<ProcessHandle> children = ProcessHandle.current().children().toList();
-      children.forEach(ProcessHandle::destroy);
-      for (ProcessHandle child : children) {
-        try {
-          child.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception stillAlive) {
-          child.destroyForcibly();
-        }
+      try {
+        ChildProcess.stopAll(ProcessHandle.current().children().toList());
+      } catch (InterruptedException e) {
+        ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -7,14 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +23,7 @@ import java.util.regex.Pattern;
  * from the GC log (largest "before" figure of any collection: what the heap held when it was
  * fullest), peak RSS from {@code /proc/<pid>/status} VmHWM. Used from the bench's main thread.
  */
-final class PgcdcProcess implements AutoCloseable {
+final class PgcdcProcess extends ChildProcess {
 
   private static final Pattern OPS_PORT = Pattern.compile("ops endpoint listening on http://[^:]+:(\\d+)/");
   private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
@@ -33,14 +31,13 @@ final class PgcdcProcess implements AutoCloseable {
       "^pgcdc_publish_confirm_latency\\{quantile=\"([0-9.]+)\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
 
   private final Path dir;
-  private final Process process;
   private final HttpClient http = HttpClient.newHttpClient();
   private int opsPort = -1;
   private long vmHwmKb = -1;
 
   private PgcdcProcess(Path dir, Process process) {
+    super(process, dir.resolve("pgcdc.log"), "pgcdc run");
     this.dir = dir;
-    this.process = process;
   }
 
   /** Starts the child; {@code jar} is tools/target/pgcdc.jar, {@code jvmOptions} its jvm.options. */
@@ -63,14 +60,6 @@ final class PgcdcProcess implements AutoCloseable {
     return new PgcdcProcess(dir, builder.start());
   }
 
-  long pid() {
-    return process.pid();
-  }
-
-  Path log() {
-    return dir.resolve("pgcdc.log");
-  }
-
   /**
    * Waits until the log says the pipeline streams (and the ops port is known); fails fast when
    * the process exits, with the log's last lines.
@@ -78,7 +67,7 @@ final class PgcdcProcess implements AutoCloseable {
   void awaitStreaming(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      String text = Files.exists(log()) ? Files.readString(log(), StandardCharsets.UTF_8) : "";
+      String text = readLog();
       Matcher m = OPS_PORT.matcher(text);
       if (m.find()) {
         opsPort = Integer.parseInt(m.group(1));
@@ -93,14 +82,6 @@ final class PgcdcProcess implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new IllegalStateException("pgcdc run did not start streaming within " + timeout + ": log " + log());
-  }
-
-  /** Fails when the child has died (the benchmark would otherwise wait for its timeout). */
-  void checkAlive() throws IOException {
-    if (!process.isAlive()) {
-      throw new IllegalStateException("pgcdc run exited with " + process.exitValue() + ": "
-          + tail(Files.readString(log(), StandardCharsets.UTF_8)));
-    }
   }
 
   /** GET /health as JSON. */
@@ -131,26 +112,11 @@ final class PgcdcProcess implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** CPU seconds (user + system, every thread) the child used so far ({@link ProcCpu}); NaN when unreadable. */
-  double cpuSeconds() {
-    return ProcCpu.read(process.pid()).map(t -> t.ownTicks() / ProcCpu.TICKS_PER_SECOND).orElse(Double.NaN);
-  }
-
-  /** CPU seconds per thread name so far ({@link ProcCpu#threadSeconds}). */
-  java.util.Map<String, Double> threadCpuSeconds() {
-    return ProcCpu.threadSeconds(process.pid());
-  }
-
   /** Reads VmHWM now (peak resident set so far, KiB); call just before stopping. */
   long sampleVmHwmKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-        if (line.startsWith("VmHWM:")) {
-          vmHwmKb = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      System.err.println("bench: cannot read VmHWM of pid " + process.pid() + ": " + e.getMessage());
+    long hwm = ProcCpu.vmHwmKb(process.pid());
+    if (hwm >= 0) {
+      vmHwmKb = hwm;
     }
     return vmHwmKb;
   }
@@ -166,31 +132,5 @@ final class PgcdcProcess implements AutoCloseable {
       }
     }
     return peak;
-  }
-
-  /** SIGTERM (pgcdc drains and sends its final status update), SIGKILL after 30 s. Idempotent. */
-  void stop() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  /** {@link #stop()}; when interrupted, SIGKILL at once and keep the interrupt. */
-  @Override
-  public void close() {
-    try {
-      stop();
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String tail(String text) {
-    String[] lines = text.split("\n");
-    return String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 5), lines.length));
   }
 }

@@ -38,7 +38,7 @@ final class PgcdcRun {
 
     /** pgcdc's own CPU (user + system, all its threads) per backlog event, µs: robust to a loaded machine. */
     double cpuMicrosPerEvent() {
-      return backlog == null || backlog.events() == 0 ? Double.NaN : backlogCpuSeconds * 1e6 / backlog.events();
+      return backlog == null ? Double.NaN : backlog.microsPerEvent(backlogCpuSeconds);
     }
   }
 
@@ -103,7 +103,8 @@ final class PgcdcRun {
         window.close(backlog.events());
         long drainedAt = System.nanoTime();
         double backlogCpu = pgcdc.cpuSeconds() - cpuAtStart;
-        printThreadCpu("(c) pgcdc", threadsAtStart, pgcdc.threadCpuSeconds(), backlog.events());
+        System.out.println(ProcCpu.threadCpuLine("(c) pgcdc", threadsAtStart, pgcdc.threadCpuSeconds(),
+            backlog.events()));
         channel.queuePurge(queue());
         LatencyProbe.Result liveResult = null;
         List<Series> liveCpu = List.of();
@@ -186,20 +187,11 @@ final class PgcdcRun {
       sampler.finish(probe);
     }
     double seconds = Math.max(queueFull, flushed);
-    List<PhaseResult.PartRate> parts = parts(queued, queueFull);
+    List<PhaseResult.PartRate> parts = PhaseResult.parts(backlog, queued, queueFull);
     PhaseResult result = new PhaseResult("pgcdc", "pgcdc itself (bounded by the WAL sender and the broker)",
         backlog.events(), Math.round(meanBody(pgcdc) * backlog.events()), "body", seconds, parts,
         queued.rate("pgcdc", "events/s", 1.0));
     return new Drained(result, queueFull, flushed);
-  }
-
-  private List<PhaseResult.PartRate> parts(Series queued, double queueFull) {
-    double boundary = queued.timeToReach(backlog.batchedRows());
-    if (Double.isNaN(boundary) || backlog.batchedRows() == 0 || backlog.singleRows() == 0) {
-      return List.of();
-    }
-    return List.of(new PhaseResult.PartRate(backlog.txnSize() + "-row txns", backlog.batchedRows(), boundary),
-        new PhaseResult.PartRate("1-row txns", backlog.singleRows(), queueFull - boundary));
   }
 
   /** Mean message body, from pgcdc's own counters (bytes_total / events_total). */
@@ -207,19 +199,6 @@ final class PgcdcRun {
     double bytes = pgcdc.metric("pgcdc_bytes_total");
     double events = pgcdc.metric("pgcdc_events_total");
     return events > 0 ? bytes / events : Double.NaN;
-  }
-
-  /** Where a process's CPU went while it drained the backlog: per thread name, seconds and µs per event. */
-  static void printThreadCpu(String who, java.util.Map<String, Double> before, java.util.Map<String, Double> after,
-                             long events) {
-    StringBuilder line = new StringBuilder("bench: " + who + " CPU by thread during the backlog (s, µs/event):");
-    after.entrySet().stream()
-        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
-        .filter(e -> e.getValue() >= 0.05)
-        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
-        .forEach(e -> line.append(String.format(java.util.Locale.ROOT, " %s %.2f (%.1f);", e.getKey(), e.getValue(),
-            e.getValue() * 1e6 / Math.max(1, events))));
-    System.out.println(line);
   }
 
   private boolean batched() {

@@ -34,8 +34,28 @@ record PhaseResult(String name, String limits, long events, long bytes, String b
     return seconds > 0 ? bytes / seconds / 1_000_000.0 : Double.NaN;
   }
 
+  /** {@code cpuSeconds} spent on this phase's events, in µs per event (NaN without events). */
+  double microsPerEvent(double cpuSeconds) {
+    return events == 0 ? Double.NaN : cpuSeconds * 1e6 / events;
+  }
+
   /** This phase's events/s divided by {@code other}'s (NaN when either is unknown). */
   double ratioTo(PhaseResult other) {
     return other == null ? Double.NaN : eventsPerSecond() / other.eventsPerSecond();
+  }
+
+  /**
+   * The rates of a backlog's two parts (big, then single-row transactions) from a consumer's
+   * cumulative event count: the big part ends where the count passes its row count, the rest
+   * takes the time left to {@code total}; empty when the backlog has one part or the count never
+   * got there.
+   */
+  static List<PartRate> parts(Backlog backlog, Series events, double total) {
+    double boundary = events.timeToReach(backlog.batchedRows());
+    if (Double.isNaN(boundary) || backlog.batchedRows() == 0 || backlog.singleRows() == 0) {
+      return List.of();
+    }
+    return List.of(new PartRate(backlog.txnSize() + "-row txns", backlog.batchedRows(), boundary),
+        new PartRate("1-row txns", backlog.singleRows(), total - boundary));
   }
 }

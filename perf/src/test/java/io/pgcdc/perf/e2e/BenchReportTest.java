@@ -49,11 +49,65 @@ class BenchReportTest {
   @Test
   void missingPhaseGivesUnknownRatio() {
     PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
-    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc), null, null, pgcdc, null, List.of("x failed"),
-        CpuMeter.MachineAccount.NONE);
+    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc), null, null, pgcdc, null, null,
+        List.of("x failed"), CpuMeter.MachineAccount.NONE);
 
     assertThat(report.ratioToWalSender()).isNaN();
     assertThat(report.table()).contains("pgcdc / pg_recvlogical = n/a").contains("PROBLEM: x failed");
+  }
+
+  @Test
+  void debeziumPhaseAddsItsRatioAndItsCostNextToPgcdcs() throws Exception {
+    PhaseResult pgcdc = phase("pgcdc", 1200, 0.5);
+    PgcdcRun.Result pgcdcRun = new PgcdcRun.Result(pgcdc, 2.0, 0.4, 0.5, null, java.util.OptionalDouble.empty(),
+        java.util.OptionalDouble.empty(), 100, 300_000, 731.4, 0.06, false, List.of());
+    DebeziumRun.Result debezium = new DebeziumRun.Result(phase("Debezium Server", 1200, 1.25), "3.6.1.Final",
+        "/jvm/25/bin/java", 9.5, 1.25, 686.2, 1200, 0.6, 900 * 1024);
+    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc, debezium.backlog()), null, null, pgcdc,
+        pgcdcRun, debezium, List.of(), CpuMeter.MachineAccount.NONE);
+
+    assertThat(report.ratioToDebezium()).isCloseTo(2.5, within(1e-9));
+    assertThat(report.table())
+        .contains("pgcdc / Debezium Server = 2.50 (target >= 2.00)")
+        .contains("Debezium Server 3.6.1.Final on /jvm/25/bin/java; JVM start to streaming 9.5 s; queue full after 1.25 s")
+        .contains("mean body 686 B (first 1,200 messages; pgcdc 731 B)")
+        .contains("own CPU during the backlog 0.6 s = 500.0 µs per event (pgcdc 50.0 µs); peak RSS 900 MB");
+    JsonNode json = new ObjectMapper().readTree(report.json());
+    assertThat(json.path("ratio_pgcdc_to_debezium").asDouble()).isCloseTo(2.5, within(1e-9));
+    assertThat(json.path("debezium").path("cpu_micros_per_event").asDouble()).isCloseTo(500, within(1e-9));
+    assertThat(json.path("phases")).hasSize(2);
+  }
+
+  @Test
+  void withoutDebeziumPhaseTheReportDoesNotMentionIt() throws Exception {
+    BenchReport report = report();
+
+    assertThat(report.ratioToDebezium()).isNaN();
+    assertThat(report.table()).doesNotContain("Debezium");
+    assertThat(new ObjectMapper().readTree(report.json()).has("ratio_pgcdc_to_debezium")).isFalse();
+  }
+
+  @Test
+  void failedDebeziumPhaseLeavesPgcdcsFiguresAndAProblem() {
+    PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
+    BenchReport report = new BenchReport("m", BACKLOG, List.of(pgcdc), null, null, pgcdc, null, null,
+        List.of("(e) Debezium Server failed: boom"), CpuMeter.MachineAccount.NONE);
+
+    assertThat(report.table()).contains("PROBLEM: (e) Debezium Server failed: boom").doesNotContain("pgcdc / Debezium");
+  }
+
+  @Test
+  void backlogPartsSplitWhereTheCountPassesTheBigTransactions() {
+    Series events = new Series("c", "events");
+    events.add(0, 0);
+    events.add(1, 1000); // the 1 000 batched rows after 1 s
+    events.add(2, 1200);
+
+    List<PhaseResult.PartRate> parts = PhaseResult.parts(BACKLOG, events, 2.0);
+
+    assertThat(parts).extracting(PhaseResult.PartRate::part).containsExactly("100-row txns", "1-row txns");
+    assertThat(parts.get(0).eventsPerSecond()).isCloseTo(1000, within(1e-9));
+    assertThat(parts.get(1).eventsPerSecond()).isCloseTo(200, within(1e-9));
   }
 
   @Test
@@ -88,7 +142,7 @@ class BenchReportTest {
         List.of(new BrokerSettle.Wait("(d)", 4.5, true, 0.03), new BrokerSettle.Wait("(b)", 30.0, false, 0.4)));
     BenchReport r = report();
     BenchReport report = new BenchReport(r.machine(), BACKLOG, r.phases(), r.walSender(), r.broker(), r.pgcdc(),
-        null, List.of(), cpu);
+        null, null, List.of(), cpu);
 
     assertThat(report.table())
         .contains("(c) pgcdc                    3.00     10.0      5.0     15.0   4720.0     95       1  pgcdc JVM"
@@ -115,7 +169,7 @@ class BenchReportTest {
         List.of());
     BenchReport r = report();
     BenchReport report = new BenchReport("m", BACKLOG, r.phases(), r.walSender(), r.broker(), r.pgcdc(), run,
-        List.of(), CpuMeter.MachineAccount.NONE);
+        null, List.of(), CpuMeter.MachineAccount.NONE);
 
     assertThat(report.table())
         .contains("p50 6.0 ms  p99 180.0 ms  p99.9 400.0 ms  max 440.0 ms")
@@ -145,7 +199,7 @@ class BenchReportTest {
     PhaseResult wal = phase("pg_recvlogical", 1200, 0.75);
     PhaseResult broker = phase("raw", 1200, 2.4);
     PhaseResult pgcdc = phase("pgcdc", 1200, 3.0);
-    return new BenchReport("m", BACKLOG, List.of(wal, broker, pgcdc), wal, broker, pgcdc, null, List.of(),
+    return new BenchReport("m", BACKLOG, List.of(wal, broker, pgcdc), wal, broker, pgcdc, null, null, List.of(),
         CpuMeter.MachineAccount.NONE);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CpuAccountingTest {
@@ -21,6 +22,13 @@ class CpuAccountingTest {
     assertThat(t.ppid()).isEqualTo(17);
     assertThat(t.ownTicks()).isEqualTo(300);
     assertThat(t.withReapedTicks()).isEqualTo(1500);
+  }
+
+  @Test
+  void threadLineGivesEachThreadsCpuBetweenTwoSamplesAndLeavesOutTheIdleOnes() {
+    String line = ProcCpu.threadCpuLine("(e) x", Map.of("a", 1.0), Map.of("a", 3.0, "b", 0.01), 1_000_000);
+
+    assertThat(line).isEqualTo("bench: (e) x CPU by thread during the backlog (s, µs/event): a 2.00 (2.0);");
   }
 
   @Test
