@@ -62,7 +62,7 @@ final class BenchChart {
     maxX = niceCeiling(maxX);
     maxY = log ? Math.pow(10, Math.ceil(Math.log10(maxY))) : niceCeiling(maxY * 1.05);
     Scale scale = log ? new Scale(true, 1, maxY) : new Scale(false, 0, maxY);
-    int rows = log ? (int) Math.round(Math.log10(maxY)) : 5;
+    int rows = log ? Math.max(1, (int) Math.round(Math.log10(maxY))) : 5;
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     g.setColor(Color.BLACK);
     g.drawString(title, x, y - 10);

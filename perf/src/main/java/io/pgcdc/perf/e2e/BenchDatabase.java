@@ -53,7 +53,7 @@ final class BenchDatabase implements AutoCloseable {
   /** A fresh {@code pgcdc_bench_<random>} database with the table, publication and slots. */
   static BenchDatabase create(BenchServers servers, String... slotSuffixes) throws SQLException {
     String db = "pgcdc_bench_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    List<String> slots = java.util.Arrays.stream(slotSuffixes).map(s -> db + "_" + s).toList();
+    List<String> slots = new java.util.ArrayList<>(java.util.Arrays.stream(slotSuffixes).map(s -> db + "_" + s).toList());
     BenchDatabase bench = new BenchDatabase(servers, db, slots);
     try (Connection admin = servers.connectAdmin(); Statement st = admin.createStatement()) {
       st.execute("CREATE DATABASE " + db);
@@ -79,6 +79,19 @@ final class BenchDatabase implements AutoCloseable {
 
   String slot(int i) {
     return slots.get(i);
+  }
+
+  /**
+   * Creates one more logical slot {@code <db>_<suffix>} with {@code plugin} now (it starts at the
+   * current WAL position, so it sees no backlog); {@link #close()} drops it with the others.
+   */
+  String createSlot(String suffix, String plugin) throws SQLException {
+    String slot = name + "_" + suffix;
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      st.execute("SELECT pg_create_logical_replication_slot('" + slot + "', '" + plugin + "')");
+    }
+    slots.add(slot);
+    return slot;
   }
 
   Connection connect() throws SQLException {

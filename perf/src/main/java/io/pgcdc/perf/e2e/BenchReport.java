@@ -17,7 +17,14 @@ import java.util.Locale;
  */
 record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, PhaseResult walSender,
                    PhaseResult broker, PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, DebeziumRun.Result debeziumRun,
-                   List<String> problems, CpuMeter.MachineAccount cpu) {
+                   List<String> problems, CpuMeter.MachineAccount cpu, LiveRun.Result live) {
+
+  /** Without a live phase (d). */
+  BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, PhaseResult walSender, PhaseResult broker,
+              PhaseResult pgcdc, PgcdcRun.Result pgcdcRun, DebeziumRun.Result debeziumRun, List<String> problems,
+              CpuMeter.MachineAccount cpu) {
+    this(machine, backlog, phases, walSender, broker, pgcdc, pgcdcRun, debeziumRun, problems, cpu, null);
+  }
 
   static final double WAL_SENDER_TARGET = 0.80;
   static final double BROKER_TARGET = 0.90;
@@ -95,6 +102,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
     }
     if (debeziumRun != null) {
       out.append(debeziumLines());
+    }
+    if (live != null) {
+      out.append(LiveReport.table(live));
     }
     for (String problem : problems) {
       out.append("PROBLEM: ").append(problem).append(System.lineSeparator());
@@ -230,6 +240,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           series(cpuOver.putArray(s.name()), s);
         }
       }
+    }
+    if (live != null) {
+      LiveReport.json(root, live);
     }
     ArrayNode problemArray = root.putArray("problems");
     problems.forEach(problemArray::add);

@@ -57,8 +57,20 @@ record BenchServers(String adminUrl, String user, String password, String rabbit
     return open(adminUrl);
   }
 
-  private Connection open(String url) throws SQLException {
+  /** A logical replication connection to {@code database} (pgjdbc's replication API). */
+  Connection connectReplication(String database) throws SQLException {
     Properties props = new Properties();
+    props.setProperty("replication", "database");
+    props.setProperty("assumeMinServerVersion", "10");
+    props.setProperty("preferQueryMode", "simple");
+    return open(jdbcUrl(database), props);
+  }
+
+  private Connection open(String url) throws SQLException {
+    return open(url, new Properties());
+  }
+
+  private Connection open(String url, Properties props) throws SQLException {
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");

@@ -53,6 +53,22 @@ public final class EndToEndBench implements Callable<Integer> {
       + " percentiles, besides the whole-run ones (default ${DEFAULT-VALUE})")
   double warmUpSeconds = LatencyProbe.WARM_UP_SECONDS;
 
+  @Option(names = "--live-warm-up", description = "live phase: seconds of the same load before it, on its fresh"
+      + " pgcdc process (JIT, connections; printed, not in the percentiles; 0 = none; default ${DEFAULT-VALUE})")
+  int liveWarmUpSeconds = 10;
+
+  @Option(names = "--live-vhost", description = "live phase: 'own' = a vhost of its own made with rabbitmqctl"
+      + " (falls back to the URI's when that fails), 'shared' = the URI's vhost (default ${DEFAULT-VALUE})")
+  String liveVhost = "own";
+
+  @Option(names = "--live-queue-version", description = "live phase and its broker baseline: the queues'"
+      + " x-queue-version (1 or 2; 0 = the broker's default; default ${DEFAULT-VALUE})")
+  int liveQueueVersion = 0;
+
+  @Option(names = "--live-canary-rate", description = "live phase: a raw publisher at this many msg/s runs beside it"
+      + " into a queue of its own, to tell broker stalls from pgcdc's (0 = off; default ${DEFAULT-VALUE})")
+  int liveCanaryRate = 100;
+
   @Option(names = "--writers", description = "live phase: writer connections (default ${DEFAULT-VALUE})")
   int writers = 16;
 
@@ -126,7 +142,8 @@ public final class EndToEndBench implements Callable<Integer> {
         dbzJava = debeziumJava != null ? debeziumJava : DebeziumDist.findJava(Path.of("/usr/lib/jvm"));
       }
       // one slot per backlog consumer, all created before any write
-      db = debezium ? BenchDatabase.create(servers, "a", "b", "c", "d") : BenchDatabase.create(servers, "a", "b", "c");
+      db = rows + single == 0 ? BenchDatabase.create(servers)
+          : debezium ? BenchDatabase.create(servers, "a", "b", "c", "d") : BenchDatabase.create(servers, "a", "b", "c");
     } catch (Exception e) {
       deleteTree(work);
       throw e;
@@ -158,6 +175,9 @@ public final class EndToEndBench implements Callable<Integer> {
   private BenchReport measure(BenchServers servers, BenchDatabase db, RawPublisher raw, Cleanup cleanup, Path work,
                               Path jar, String machine, DebeziumDist dist, Path dbzJava) throws Exception {
     List<String> problems = new ArrayList<>();
+    if (rows + single == 0) {
+      return liveOnly(servers, db, cleanup, work, jar, machine, problems);
+    }
     System.out.printf("bench: database %s; writing %,d rows in %,d-row txns + %,d single-row txns%n",
         db.name(), rows, txnSize, single);
     Backlog backlog = new BacklogWriter(db).write(rows, txnSize, single);
@@ -175,8 +195,8 @@ public final class EndToEndBench implements Callable<Integer> {
             List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication())))));
     PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs, cpu);
     cleanup.pgcdc(run);
-    LatencyProbe live = rate > 0 ? new LatencyProbe(db, rate, seconds, writers, warmUpSeconds) : null;
-    PgcdcRun.Result pgcdc = phase(problems, "(c)+(d) pgcdc", () -> run.run(db.slot(1), live));
+    // (d) runs last, on a pgcdc process, slot and vhost of its own (LiveRun)
+    PgcdcRun.Result pgcdc = phase(problems, "(c) pgcdc", () -> run.run(db.slot(1), null));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
     PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
@@ -191,8 +211,35 @@ public final class EndToEndBench implements Callable<Integer> {
       });
       add(phases, debeziumResult == null ? null : debeziumResult.backlog());
     }
+    LiveRun.Result live = null;
+    if (rate > 0) {
+      // the backlog queues go first: (d) should not share the broker with their clean-up
+      new RabbitCleanup(servers.rabbitUri()).delete(List.of(run.queue(), run.schemaQueue()), run.exchange());
+      live = phase(problems, "(d) live", () -> liveRun(servers, db, cleanup, work, jar, cpu).run());
+    }
     return new BenchReport(machine + "; load at end " + Machine.loadAverage(), backlog, phases, walSender, broker,
-        pgcdc == null ? null : pgcdc.backlog(), pgcdc, debeziumResult, problems, cpu.account());
+        pgcdc == null ? null : pgcdc.backlog(), pgcdc, debeziumResult, problems, cpu.account(), live);
+  }
+
+  /** {@code --rows 0 --single 0}: no backlog, only (d) with its broker baseline. */
+  private BenchReport liveOnly(BenchServers servers, BenchDatabase db, Cleanup cleanup, Path work, Path jar,
+                               String machine, List<String> problems) throws Exception {
+    System.out.printf("bench: database %s; no backlog: live phase only%n", db.name());
+    long lsn = db.currentWalLsn();
+    Backlog none = new Backlog(0, txnSize, 0, lsn, lsn, lsn, 0, Double.NaN);
+    CpuMeter cpu = CpuMeter.locate(db);
+    LiveRun.Result live = phase(problems, "(d) live", () -> liveRun(servers, db, cleanup, work, jar, cpu).run());
+    return new BenchReport(machine + "; load at end " + Machine.loadAverage(), none, List.of(), null, null, null,
+        null, null, problems, cpu.account(), live);
+  }
+
+  private LiveRun liveRun(BenchServers servers, BenchDatabase db, Cleanup cleanup, Path work, Path jar, CpuMeter cpu) {
+    LiveRun live = new LiveRun(servers, db, work, jar, jvmOptions, pgcdcJvmArgs, cpu,
+        new LatencyProbe(db, rate, seconds, writers, warmUpSeconds),
+        liveWarmUpSeconds > 0 ? new LatencyProbe(db, rate, liveWarmUpSeconds, writers, 0) : null,
+        "own".equals(liveVhost), liveQueueVersion, liveCanaryRate);
+    cleanup.live(live);
+    return live;
   }
 
   /**
@@ -236,19 +283,22 @@ public final class EndToEndBench implements Callable<Integer> {
     Path json = out.resolve("e2e-" + stamp + ".json");
     Path png = out.resolve("e2e-" + stamp + ".png");
     Files.writeString(json, report.json());
-    PgcdcRun.Result pgcdc = report.pgcdcRun();
     BenchChart.write(png, "pgcdc end to end, " + stamp + " UTC, " + String.format("%,d", report.backlog().events())
             + " events", report.phases().stream().map(PhaseResult::throughput).toList(),
-        pgcdc == null || pgcdc.live() == null ? List.of() : pgcdc.live().overTime());
+        report.live() == null ? List.of() : report.live().chartSeries());
     System.out.println("bench: wrote " + json + " and " + png);
   }
 
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
-        || rows + single == 0 || warmUpSeconds < 0 || debeziumVersion.isBlank()) {
+        || (rows + single == 0 && rate == 0) || warmUpSeconds < 0 || liveWarmUpSeconds < 0
+        || !List.of("own", "shared").contains(liveVhost) || liveQueueVersion < 0 || liveQueueVersion > 2 || liveCanaryRate < 0
+        || debeziumVersion.isBlank()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="
           + txnSize + " single=" + single + " rate=" + rate + " seconds=" + seconds + " writers=" + writers
-          + "; rows/single >= 0 with at least one event, txn-size/seconds/writers >= 1");
+          + " live-vhost=" + liveVhost + " live-queue-version=" + liveQueueVersion
+          + "; rows/single >= 0 (both 0: live phase only, needs rate > 0), txn-size/seconds/writers >= 1,"
+          + " live-vhost own|shared, live-queue-version 0..2");
     }
     if (!Files.isRegularFile(pgcdcJar) || !Files.isRegularFile(jvmOptions)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "pgcdc jar or jvm options missing: "
@@ -300,6 +350,7 @@ public final class EndToEndBench implements Callable<Integer> {
     private final Path work;
     private volatile PgcdcRun pgcdc;
     private volatile DebeziumRun debezium;
+    private volatile LiveRun live;
     private boolean done;
 
     Cleanup(BenchDatabase db, RawPublisher raw, BenchServers servers, Path work) {
@@ -317,6 +368,10 @@ public final class EndToEndBench implements Callable<Integer> {
       this.debezium = run;
     }
 
+    void live(LiveRun run) {
+      this.live = run;
+    }
+
     @Override
     public synchronized void run() {
       if (done) {
@@ -329,6 +384,10 @@ public final class EndToEndBench implements Callable<Integer> {
         new RabbitCleanup(servers.rabbitUri()).delete(List.of(dbz.queue()), dbz.exchange());
       }
       raw.cleanUp();
+      LiveRun liveRun = live;
+      if (liveRun != null) {
+        liveRun.cleanUp();
+      }
       PgcdcRun run = pgcdc;
       if (run != null) {
         new RabbitCleanup(servers.rabbitUri()).delete(List.of(run.queue(), run.schemaQueue()), run.exchange());

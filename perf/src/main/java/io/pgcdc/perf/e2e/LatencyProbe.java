@@ -94,16 +94,20 @@ final class LatencyProbe {
     AtomicLong committed = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
     List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    long start = System.nanoTime();
+    // The schedule starts once every writer has its connection: 16 backends starting up are not
+    // part of the load, and would otherwise turn the first due transactions into a burst.
+    long[] start = new long[1];
+    java.util.concurrent.CyclicBarrier connected = new java.util.concurrent.CyclicBarrier(writers,
+        () -> start[0] = System.nanoTime());
     for (int w = 0; w < writers; w++) {
-      Thread t = new Thread(() -> write(start, total, ticket, committed, failures), "bench-writer-" + w);
+      Thread t = new Thread(() -> write(connected, start, total, ticket, committed, failures), "bench-writer-" + w);
       t.start();
       threads.add(t);
     }
     for (Thread t : threads) {
       t.join();
     }
-    double writeSeconds = (System.nanoTime() - start) / 1e9;
+    double writeSeconds = (System.nanoTime() - start[0]) / 1e9;
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
@@ -133,10 +137,13 @@ final class LatencyProbe {
     return LatencyStats.of(kept, k);
   }
 
-  private void write(long start, long total, AtomicLong ticket, AtomicLong committed, List<Exception> failures) {
+  private void write(java.util.concurrent.CyclicBarrier connected, long[] startNanos, long total, AtomicLong ticket,
+                     AtomicLong committed, List<Exception> failures) {
     String sql = "INSERT INTO public." + BenchDatabase.TABLE + " (" + BenchDatabase.COLUMNS + ") SELECT "
         + BenchDatabase.ROW + " FROM (SELECT ?::bigint AS g) s";
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      awaitQuietly(connected);
+      long start = startNanos[0]; // written by the barrier's action, which happens-before await returns
       for (long i = ticket.getAndIncrement(); i < total; i = ticket.getAndIncrement()) {
         long due = start + i * 1_000_000_000L / rate;
         long wait = due - System.nanoTime();
@@ -148,7 +155,19 @@ final class LatencyProbe {
         committed.incrementAndGet();
       }
     } catch (SQLException e) {
+      connected.reset(); // a writer that cannot connect must not leave the others waiting
       failures.add(e);
+    }
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CyclicBarrier barrier) throws SQLException {
+    try {
+      barrier.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while the writers connected", e);
+    } catch (java.util.concurrent.BrokenBarrierException | java.util.concurrent.TimeoutException e) {
+      throw new SQLException("another writer failed to connect", e);
     }
   }
 

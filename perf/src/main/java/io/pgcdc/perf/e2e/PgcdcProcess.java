@@ -121,6 +121,17 @@ final class PgcdcProcess extends ChildProcess {
     return vmHwmKb;
   }
 
+  /** Its {@code -Xlog:gc} file. */
+  Path gcLog() {
+    return dir.resolve("gc.log");
+  }
+
+  /** Seconds since the JVM started (the GC log's uptime clock, to within the exec). */
+  double uptimeSeconds() {
+    return process.info().startInstant()
+        .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toNanos() / 1e9).orElse(Double.NaN);
+  }
+
   /** Largest heap occupancy before any GC, MiB; -1 when no collection ran (then heap < young gen). */
   long peakHeapMb() throws IOException {
     Path gc = dir.resolve("gc.log");

@@ -195,7 +195,7 @@ final class PgcdcRun {
   }
 
   /** Mean message body, from pgcdc's own counters (bytes_total / events_total). */
-  private static double meanBody(PgcdcProcess pgcdc) throws Exception {
+  static double meanBody(PgcdcProcess pgcdc) throws Exception {
     double bytes = pgcdc.metric("pgcdc_bytes_total");
     double events = pgcdc.metric("pgcdc_events_total");
     return events > 0 ? bytes / events : Double.NaN;

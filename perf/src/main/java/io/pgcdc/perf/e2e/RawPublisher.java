@@ -101,7 +101,8 @@ final class RawPublisher {
     }
   }
 
-  private static AMQP.BasicProperties properties(long i) {
+  /** pgcdc's properties: persistent, JSON, a message id and the five pgcdc-* headers. */
+  static AMQP.BasicProperties properties(long i) {
     String lsn = "0/" + Long.toHexString(0x16B3748L + i * 64).toUpperCase();
     return new AMQP.BasicProperties.Builder()
         .deliveryMode(2)
