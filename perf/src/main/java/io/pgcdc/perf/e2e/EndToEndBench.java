@@ -57,13 +57,19 @@ public final class EndToEndBench implements Callable<Integer> {
       + " pgcdc process (JIT, connections; printed, not in the percentiles; 0 = none; default ${DEFAULT-VALUE})")
   int liveWarmUpSeconds = 10;
 
+  @Option(names = "--live-lead-in", description = "live phase: seconds the same load runs, as one schedule, right"
+      + " before the measured --seconds (the idle -> busy edge after the broker baseline; reported beside the"
+      + " headline, not in it; default ${DEFAULT-VALUE})")
+  int liveLeadInSeconds = 10;
+
   @Option(names = "--live-vhost", description = "live phase: 'own' = a vhost of its own made with rabbitmqctl"
       + " (falls back to the URI's when that fails), 'shared' = the URI's vhost (default ${DEFAULT-VALUE})")
   String liveVhost = "own";
 
   @Option(names = "--live-queue-version", description = "live phase and its broker baseline: the queues'"
-      + " x-queue-version (1 or 2; 0 = the broker's default; default ${DEFAULT-VALUE})")
-  int liveQueueVersion = 0;
+      + " x-queue-version (1 or 2; 0 = the broker's default, v1 on RabbitMQ 3.10-3.12; default ${DEFAULT-VALUE}:"
+      + " CQv2, what one configures for latency on 3.10+, see perf/README.md)")
+  int liveQueueVersion = 2;
 
   @Option(names = "--live-canary-rate", description = "live phase: a raw publisher at this many msg/s runs beside it"
       + " into a queue of its own, to tell broker stalls from pgcdc's (0 = off; default ${DEFAULT-VALUE})")
@@ -235,7 +241,7 @@ public final class EndToEndBench implements Callable<Integer> {
 
   private LiveRun liveRun(BenchServers servers, BenchDatabase db, Cleanup cleanup, Path work, Path jar, CpuMeter cpu) {
     LiveRun live = new LiveRun(servers, db, work, jar, jvmOptions, pgcdcJvmArgs, cpu,
-        new LatencyProbe(db, rate, seconds, writers, warmUpSeconds),
+        new LatencyProbe(db, rate, seconds, writers, warmUpSeconds, liveLeadInSeconds),
         liveWarmUpSeconds > 0 ? new LatencyProbe(db, rate, liveWarmUpSeconds, writers, 0) : null,
         "own".equals(liveVhost), liveQueueVersion, liveCanaryRate);
     cleanup.live(live);
@@ -291,7 +297,7 @@ public final class EndToEndBench implements Callable<Integer> {
 
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
-        || (rows + single == 0 && rate == 0) || warmUpSeconds < 0 || liveWarmUpSeconds < 0
+        || (rows + single == 0 && rate == 0) || warmUpSeconds < 0 || liveWarmUpSeconds < 0 || liveLeadInSeconds < 0
         || !List.of("own", "shared").contains(liveVhost) || liveQueueVersion < 0 || liveQueueVersion > 2 || liveCanaryRate < 0
         || debeziumVersion.isBlank()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="

@@ -39,18 +39,32 @@ final class LatencyProbe {
   static final double WARM_UP_SECONDS = 5;
 
   private static final byte[] COMMIT_TS = "\"commit_ts\":\"".getBytes(StandardCharsets.US_ASCII);
+  /** The row's {@code name} is {@code customer-<FIRST_G + i>} for transaction i of the schedule. */
+  private static final byte[] CUSTOMER = "customer-".getBytes(StandardCharsets.US_ASCII);
+  static final long FIRST_G = 10_000_000_000L;
 
   private final BenchDatabase db;
   private final int rate;
   private final int seconds;
   private final int writers;
   private final double warmUpSeconds;
+  private final int leadInSeconds;
 
   LatencyProbe(BenchDatabase db, int rate, int seconds, int writers) {
     this(db, rate, seconds, writers, WARM_UP_SECONDS);
   }
 
   LatencyProbe(BenchDatabase db, int rate, int seconds, int writers, double warmUpSeconds) {
+    this(db, rate, seconds, writers, warmUpSeconds, 0);
+  }
+
+  /**
+   * @param leadInSeconds the same load runs this long before the measured {@code seconds}, as one
+   *     schedule: transactions due in the lead-in go to {@link Result#leadIn()} only (the load is
+   *     steady when the measured span starts; the lead-in holds the idle -> busy edge)
+   */
+  LatencyProbe(BenchDatabase db, int rate, int seconds, int writers, double warmUpSeconds, int leadInSeconds) {
+    this.leadInSeconds = leadInSeconds;
     this.warmUpSeconds = warmUpSeconds;
     this.db = db;
     this.rate = rate;
@@ -66,27 +80,49 @@ final class LatencyProbe {
     return seconds;
   }
 
+  int leadInSeconds() {
+    return leadInSeconds;
+  }
+
   /**
    * What the live phase measured: {@code stats} over every delivery, {@code steady} over those
    * that arrived after {@code warmUpSeconds}.
    */
   record Result(int targetRate, double achievedRate, long committed, long delivered, LatencyStats stats,
-                List<Series> overTime, LatencyStats steady, double warmUpSeconds) { }
+                List<Series> overTime, LatencyStats steady, double warmUpSeconds, LatencyStats leadIn,
+                int leadInSeconds) {
+
+    Result(int targetRate, double achievedRate, long committed, long delivered, LatencyStats stats,
+           List<Series> overTime, LatencyStats steady, double warmUpSeconds) {
+      this(targetRate, achievedRate, committed, delivered, stats, overTime, steady, warmUpSeconds, LatencyStats.EMPTY,
+          0);
+    }
+  }
 
   /** Runs the writers against the database while consuming {@code queue} on {@code channel}. */
   Result run(Channel channel, String queue) throws Exception {
-    long total = (long) rate * seconds;
+    return run(channel, queue, () -> { });
+  }
+
+  /**
+   * As {@link #run(Channel, String)}; {@code measuredStart} runs on the caller's thread when the
+   * measured span begins (after the lead-in), to start what is recorded beside it.
+   */
+  Result run(Channel channel, String queue, Runnable measuredStart) throws Exception {
+    long leadIn = (long) rate * leadInSeconds;
+    long total = leadIn + (long) rate * seconds;
     long[] latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + total / 4 + 16)];
-    double[] arrivals = new double[latencies.length];
+    long[] arrivalNanos = new long[latencies.length];
+    long[] ticketOf = new long[latencies.length];
     AtomicLong delivered = new AtomicLong();
     AtomicLong recorded = new AtomicLong(); // published after the arrays are written: main reads after it
-    long t0 = System.nanoTime();
     String tag = channel.basicConsume(queue, true, (consumerTag, delivery) -> {
       long micros = latencyMicros(delivery);
       int i = (int) delivered.getAndIncrement();
       if (micros >= 0 && i < latencies.length) {
         latencies[i] = micros;
-        arrivals[i] = (System.nanoTime() - t0) / 1e9;
+        arrivalNanos[i] = System.nanoTime();
+        ticketOf[i] = ticket(delivery.getBody());
       }
       recorded.incrementAndGet();
     }, consumerTag -> { });
@@ -94,15 +130,26 @@ final class LatencyProbe {
     AtomicLong committed = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
     List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    // The schedule starts once every writer has its connection: 16 backends starting up are not
-    // part of the load, and would otherwise turn the first due transactions into a burst.
+    // The schedule starts once every writer has its connection (and its backend has read the
+    // table's catalog): 16 backends starting up are not part of the load, and would otherwise
+    // turn the first due transactions into a burst.
     long[] start = new long[1];
-    java.util.concurrent.CyclicBarrier connected = new java.util.concurrent.CyclicBarrier(writers,
-        () -> start[0] = System.nanoTime());
+    java.util.concurrent.CountDownLatch scheduled = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CyclicBarrier connected = new java.util.concurrent.CyclicBarrier(writers, () -> {
+      start[0] = System.nanoTime();
+      scheduled.countDown();
+    });
     for (int w = 0; w < writers; w++) {
       Thread t = new Thread(() -> write(connected, start, total, ticket, committed, failures), "bench-writer-" + w);
       t.start();
       threads.add(t);
+    }
+    if (scheduled.await(90, TimeUnit.SECONDS)) {
+      long wait = start[0] + leadInSeconds * 1_000_000_000L - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      measuredStart.run();
     }
     for (Thread t : threads) {
       t.join();
@@ -119,10 +166,39 @@ final class LatencyProbe {
     while (recorded.get() < delivered.get() && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(1)) {
       Thread.sleep(5);
     }
+    // split: lead-in transactions aside; arrivals in seconds since the measured span's start
     int n = (int) Math.min(delivered.get(), latencies.length);
-    return new Result(rate, committed.get() / writeSeconds, committed.get(), delivered.get(),
-        LatencyStats.of(latencies, n), perSecond(latencies, arrivals, n),
-        statsAfter(latencies, arrivals, n, warmUpSeconds), warmUpSeconds);
+    long[] measured = new long[n];
+    double[] arrivals = new double[n];
+    long[] early = new long[n];
+    int m = 0;
+    int e = 0;
+    long spanStart = start[0] + leadInSeconds * 1_000_000_000L;
+    for (int i = 0; i < n; i++) {
+      if (ticketOf[i] >= 0 && ticketOf[i] < leadIn) {
+        early[e++] = latencies[i];
+      } else {
+        measured[m] = latencies[i];
+        arrivals[m++] = Math.max(0, (arrivalNanos[i] - spanStart) / 1e9);
+      }
+    }
+    return new Result(rate, committed.get() / writeSeconds, committed.get() - Math.min(leadIn, committed.get()), m,
+        LatencyStats.of(measured, m), perSecond(measured, arrivals, m),
+        statsAfter(measured, arrivals, m, warmUpSeconds), warmUpSeconds, LatencyStats.of(early, e), leadInSeconds);
+  }
+
+  /** Transaction i of the schedule from the row's {@code name} in the body; -1 when absent. */
+  static long ticket(byte[] body) {
+    int at = indexOf(body, CUSTOMER);
+    if (at < 0) {
+      return -1;
+    }
+    long g = 0;
+    int digits = 0;
+    for (int i = at + CUSTOMER.length; i < body.length && body[i] >= '0' && body[i] <= '9'; i++, digits++) {
+      g = g * 10 + (body[i] - '0');
+    }
+    return digits == 0 || g < FIRST_G ? -1 : g - FIRST_G;
   }
 
   /** Percentiles of the latencies that arrived at or after {@code fromSeconds}. */
@@ -142,6 +218,10 @@ final class LatencyProbe {
     String sql = "INSERT INTO public." + BenchDatabase.TABLE + " (" + BenchDatabase.COLUMNS + ") SELECT "
         + BenchDatabase.ROW + " FROM (SELECT ?::bigint AS g) s";
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      try (java.sql.Statement st = c.createStatement()) {
+        // a fresh backend loads the table's catalog entries on first use: do it before the clock starts
+        st.execute("SELECT 1 FROM public." + BenchDatabase.TABLE + " LIMIT 0");
+      }
       awaitQuietly(connected);
       long start = startNanos[0]; // written by the barrier's action, which happens-before await returns
       for (long i = ticket.getAndIncrement(); i < total; i = ticket.getAndIncrement()) {
@@ -150,7 +230,7 @@ final class LatencyProbe {
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        ps.setLong(1, 10_000_000_000L + i);
+        ps.setLong(1, FIRST_G + i);
         ps.executeUpdate();
         committed.incrementAndGet();
       }

@@ -133,7 +133,8 @@ final class LiveRun {
       Sampler.Probe depth = () -> channel.queueDeclarePassive(queue()).getMessageCount();
       long launched = System.nanoTime();
       try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc-live"), pgcdcJar, jvmOptions,
-          extraJvmArgs, yaml(uri, slot))) {
+          extraJvmArgs, PgcdcRun.yaml(servers, db, uri, exchange(), slot, "none",
+          workDir.resolve("pgcdc-live").resolve("journal")))) {
         pgcdc.awaitStreaming(Duration.ofSeconds(120));
         double startup = (System.nanoTime() - launched) / 1e9;
         LatencyProbe.Result warm = null;
@@ -144,36 +145,37 @@ final class LiveRun {
           System.out.println("bench: (d) warm-up (not the headline): " + describe(warm.stats()));
         }
         long warmedAt = System.nanoTime();
+        // PostgreSQL's share: a test_decoding slot created after the warm-up, read from now on,
+        // so its walsender has started long before (d) (nothing commits until then)
+        WalSenderProbe walSender = new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
+            probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000);
+        walSender.start(System.nanoTime());
         double body = PgcdcRun.meanBody(pgcdc);
         int bodyBytes = Double.isNaN(body) ? 730 : (int) Math.round(body);
         cpu.settled(BrokerSettle.await("(d) broker baseline", cpu::brokerSeconds, depth));
         BrokerBaseline.Result baseline = baseline(uri, bodyBytes);
         cpu.settled(BrokerSettle.await("(d)", cpu::brokerSeconds, depth));
-        awaitConfirmWindow(warmedAt, probe.seconds());
-        String probeSlot = db.createSlot("lw", "test_decoding");
-        System.out.printf("bench: (d) %d single-row txns/s for %d s%n", probe.rate(), probe.seconds());
-        CpuMeter.Window window = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
-        CpuTimeline cpuTimeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
-        DiskTimeline diskTimeline = new DiskTimeline();
-        WalSenderProbe walSender = new WalSenderProbe(servers, db.name(), probeSlot,
-            probe.rate() * probe.seconds() + 1000);
-        double fromUptime = pgcdc.uptimeSeconds();
-        walSender.start(System.nanoTime());
-        java.util.concurrent.FutureTask<BrokerBaseline.Result> canary = startCanary(uri, bodyBytes);
-        System.out.printf(Locale.ROOT, "bench: (d) starts at pgcdc uptime %.3f s%n", fromUptime);
+        awaitConfirmWindow(warmedAt, probe.leadInSeconds() + probe.seconds());
+        System.out.printf("bench: (d) %d single-row txns/s: %d s lead-in (the idle -> busy edge, reported"
+            + " beside), then %d s measured%n", probe.rate(), probe.leadInSeconds(), probe.seconds());
+        Beside beside = new Beside(pgcdc, walSender, uri, bodyBytes);
         LatencyProbe.Result live;
         WalSenderProbe.Result pg;
-        BrokerBaseline.Result canaryResult = null;
-        List<Series> cpuSeries;
-        List<Series> diskSeries;
+        BrokerBaseline.Result canaryResult;
+        List<Series> cpuSeries = List.of();
+        List<Series> diskSeries = List.of();
         try {
-          live = probe.run(channel, queue());
+          live = probe.run(channel, queue(), beside::start);
         } finally {
           pg = walSender.stop();
-          canaryResult = awaitCanary(canary);
-          cpuSeries = cpuTimeline.stop();
-          diskSeries = diskTimeline.stop();
+          canaryResult = awaitCanary(beside.canary);
+          if (beside.cpuTimeline != null) {
+            cpuSeries = beside.cpuTimeline.stop();
+            diskSeries = beside.diskTimeline.stop();
+          }
         }
+        CpuMeter.Window window = beside.window;
+        double fromUptime = beside.fromUptime;
         double toUptime = pgcdc.uptimeSeconds();
         window.close(live.committed()); // per transaction; includes the wait for the last deliveries
         System.out.println("bench: (d) per second, broker/pgcdc cores and machine busy/iowait:"
@@ -188,6 +190,40 @@ final class LiveRun {
         return new Result(vhost.note(), queueKind, startup, body, warm, baseline, live, pg, p50, p99, gc,
             cpuSeries, diskSeries, canaryResult);
       }
+    }
+  }
+
+  /**
+   * What runs beside the measured span, started by {@link #start} when it begins (after the
+   * lead-in): the CPU window and timelines, the broker canary, PostgreSQL's probe clock. Started
+   * and read on the main thread.
+   */
+  private final class Beside {
+    private final PgcdcProcess pgcdc;
+    private final WalSenderProbe walSender;
+    private final String uri;
+    private final int bodyBytes;
+    CpuMeter.Window window;
+    CpuTimeline cpuTimeline;
+    DiskTimeline diskTimeline;
+    java.util.concurrent.FutureTask<BrokerBaseline.Result> canary;
+    double fromUptime;
+
+    Beside(PgcdcProcess pgcdc, WalSenderProbe walSender, String uri, int bodyBytes) {
+      this.pgcdc = pgcdc;
+      this.walSender = walSender;
+      this.uri = uri;
+      this.bodyBytes = bodyBytes;
+    }
+
+    void start() {
+      window = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
+      cpuTimeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
+      diskTimeline = new DiskTimeline();
+      fromUptime = pgcdc.uptimeSeconds();
+      walSender.restartClock(System.nanoTime());
+      canary = startCanary(uri, bodyBytes);
+      System.out.printf(Locale.ROOT, "bench: (d) measured span starts at pgcdc uptime %.3f s%n", fromUptime);
     }
   }
 
@@ -252,24 +288,5 @@ final class LiveRun {
   static String describe(LatencyStats s) {
     return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d)", s.p50Millis(),
         s.p99Millis(), s.p999Millis(), s.maxMillis(), s.count());
-  }
-
-  private String yaml(String uri, String slot) {
-    return "source:\n"
-        + "  url: " + servers.jdbcUrl(db.name()) + "\n"
-        + "  user: " + servers.user() + "\n"
-        + "  password: \"" + servers.password() + "\"\n"
-        + "  slot: " + slot + "\n"
-        + "  publication: " + db.publication() + "\n"
-        + "  tables: [public." + BenchDatabase.TABLE + "]\n"
-        + "  create: false\n"
-        + "sink:\n"
-        + "  rabbitmq:\n"
-        + "    uri: " + uri + "\n"
-        + "    exchange: " + exchange() + "\n"
-        + "journal:\n"
-        + "  dir: " + workDir.resolve("pgcdc-live").resolve("journal") + "\n"
-        + "metrics:\n"
-        + "  listen: 127.0.0.1:0\n";
   }
 }

@@ -206,6 +206,13 @@ final class PgcdcRun {
   }
 
   private String yaml(String slot) {
+    return yaml(servers, db, servers.rabbitUri(), exchange(), slot, batch,
+        workDir.resolve("pgcdc").resolve("journal"));
+  }
+
+  /** pgcdc's config for the bench table on {@code slot}, publishing to {@code exchange} at {@code rabbitUri}. */
+  static String yaml(BenchServers servers, BenchDatabase db, String rabbitUri, String exchange, String slot,
+                     String batch, Path journal) {
     return "source:\n"
         + "  url: " + servers.jdbcUrl(db.name()) + "\n"
         + "  user: " + servers.user() + "\n"
@@ -216,11 +223,11 @@ final class PgcdcRun {
         + "  create: false\n"
         + "sink:\n"
         + "  rabbitmq:\n"
-        + "    uri: " + servers.rabbitUri() + "\n"
-        + "    exchange: " + exchange() + "\n"
-        + (batched() ? "    batch: \"" + batch + "\"\n" : "")
+        + "    uri: " + rabbitUri + "\n"
+        + "    exchange: " + exchange + "\n"
+        + ("none".equals(batch) ? "" : "    batch: \"" + batch + "\"\n")
         + "journal:\n"
-        + "  dir: " + workDir.resolve("pgcdc").resolve("journal") + "\n"
+        + "  dir: " + journal + "\n"
         + "metrics:\n"
         + "  listen: 127.0.0.1:0\n";
   }

@@ -43,9 +43,11 @@ final class WalSenderProbe {
   private final double[] arrivals;
   private volatile boolean running = true;
   private volatile int count;
+  /** The first record that counts (set by {@link #restartClock}). */
+  private volatile int from;
   private volatile Exception failure;
   private Thread thread;
-  private long t0;
+  private volatile long t0;
 
   /** {@code capacity}: at most this many commits are recorded (the rest are counted only). */
   WalSenderProbe(BenchServers servers, String database, String slot, int capacity) {
@@ -59,7 +61,11 @@ final class WalSenderProbe {
   /** Commit -> walsender client, whole run and per second. */
   record Result(long commits, LatencyStats stats, List<Series> overTime, String problem) { }
 
-  /** Opens the stream (from the slot's start, i.e. what was committed since it was created) and starts reading. */
+  /**
+   * Opens the stream (from the slot's start, i.e. what was committed since it was created) and
+   * starts reading; arrival times count from {@code t0Nanos}, which {@link #restartClock} may
+   * move (start the probe early, so its own walsender start-up is not inside the measured span).
+   */
   void start(long t0Nanos) throws Exception {
     this.t0 = t0Nanos;
     Connection c = servers.connectReplication(database);
@@ -108,6 +114,15 @@ final class WalSenderProbe {
     }
   }
 
+  /**
+   * Arrival times count from {@code t0Nanos} (the measured span's start); what arrived before it
+   * is left out of the result.
+   */
+  void restartClock(long t0Nanos) {
+    this.t0 = t0Nanos;
+    this.from = count;
+  }
+
   /** The commit time of a test_decoding {@code COMMIT <xid> (at <time>)} line, else null. */
   static Instant commitTime(String line) {
     if (!line.startsWith(COMMIT)) {
@@ -129,7 +144,17 @@ final class WalSenderProbe {
     }
     int n = count;
     Exception f = failure;
-    return new Result(n, LatencyStats.of(micros, n), LatencyProbe.perSecond(micros, arrivals, n),
+    // only what arrived after restartClock (commits of a lead-in before it are left out)
+    long[] kept = new long[n];
+    double[] at = new double[n];
+    int k = 0;
+    for (int i = from; i < n; i++) {
+      if (arrivals[i] >= 0) {
+        kept[k] = micros[i];
+        at[k++] = arrivals[i];
+      }
+    }
+    return new Result(k, LatencyStats.of(kept, k), LatencyProbe.perSecond(kept, at, k),
         f == null ? null : "walsender probe failed: " + f);
   }
 }

@@ -19,14 +19,17 @@
  *  (c)  slot B --> pgcdc run (child JVM) --> exchange db --public.bench_rows--> queue db.q
  *        done when queue depth = N + M and slot B's confirmed_flush_lsn >= endLsn
  *       (purge, BrokerSettle: queue empty + beam.smp quiet for 2 s)
- *  (d)  bench-writer-* --rate tx/s--> PG --> pgcdc --> db.q --> consumer: arrival - commit_ts
- *       (BrokerSettle again)
  *  (b)  RawPublisher --same body size, confirms, persistent--> db.raw --> queue   broker's limit
  *  (e)  --debezium, after pgcdc's queues are deleted (BrokerSettle again):
  *        slot D --pgoutput--> Debezium Server 3.6.1
  *        (child JVM, Java 21+, its RabbitMQ sink: persistent, confirms per batch, JSON without
  *        schemas) --> exchange db.dbz --public.bench_rows--> queue db.dbz.q
  *        done when queue depth = N + M; ratio pgcdc / Debezium Server (target >= 2)
+ *  (d)  LiveRun, last (alone with --rows 0 --single 0): vhost db_live (rabbitmqctl), slot db_live
+ *       created now, a pgcdc of its own --> exchange db.live --> fresh queue db.live.q (x-queue-version)
+ *       warm-up | BrokerSettle | BrokerBaseline (raw publisher at the rate) | BrokerSettle |
+ *       bench-writer-* --rate tx/s--> PG --> pgcdc --> db.live.q --> consumer: arrival - commit_ts
+ *       beside it: WalSenderProbe (slot db_lw, test_decoding), broker canary, CPU/disk/GC per second
  *
  *  CpuMeter: /proc snapshots (ProcCpu) at each backlog phase's start and end -> PhaseCpu (broker,
  *  PostgreSQL, consumer, other, machine busy %)

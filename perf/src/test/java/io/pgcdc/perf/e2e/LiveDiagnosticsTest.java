@@ -26,6 +26,16 @@ class LiveDiagnosticsTest {
   }
 
   @Test
+  void theScheduleIndexOfADeliveryComesFromItsRowName() {
+    byte[] body = "{\"after\":{\"id\":7,\"name\":\"customer-10000000042\",\"amount\":1}}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(LatencyProbe.ticket(body)).isEqualTo(42);
+    assertThat(LatencyProbe.ticket("{\"name\":\"customer-12\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isEqualTo(-1);
+    assertThat(LatencyProbe.ticket("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(-1);
+  }
+
+  @Test
   void diskstatsAreSummedOverWholeDisksOnly() {
     List<String> lines = List.of(
         " 254       0 vda 41176 8186 2297330 9291 393703 33159 17627488 85612 2 35596 106075 19151 19 8981296 2428"
