@@ -100,6 +100,13 @@ final class PgcdcProcess extends ChildProcess {
     return OptionalDouble.empty();
   }
 
+  /** A summary's quantile from /metrics (e.g. {@code pgcdc_journal_write_latency}, "0.999"), NaN when absent. */
+  double quantile(String summary, String quantile) throws IOException, InterruptedException {
+    Matcher m = Pattern.compile("^" + Pattern.quote(summary) + "\\{quantile=\"" + Pattern.quote(quantile)
+        + "\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE).matcher(get("/metrics"));
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
   /** A plain (label-less) series' value from /metrics, NaN when absent. */
   double metric(String name) throws IOException, InterruptedException {
     Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\s+(\\S+)", Pattern.MULTILINE).matcher(get("/metrics"));
