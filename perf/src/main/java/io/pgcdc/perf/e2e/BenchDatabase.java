@@ -53,7 +53,8 @@ final class BenchDatabase implements AutoCloseable {
   /** A fresh {@code pgcdc_bench_<random>} database with the table, publication and slots. */
   static BenchDatabase create(BenchServers servers, String... slotSuffixes) throws SQLException {
     String db = "pgcdc_bench_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    List<String> slots = new java.util.ArrayList<>(java.util.Arrays.stream(slotSuffixes).map(s -> db + "_" + s).toList());
+    List<String> slots = new java.util.ArrayList<>(
+        java.util.Arrays.stream(slotSuffixes).map(s -> db + "_" + s).toList());
     BenchDatabase bench = new BenchDatabase(servers, db, slots);
     try (Connection admin = servers.connectAdmin(); Statement st = admin.createStatement()) {
       st.execute("CREATE DATABASE " + db);

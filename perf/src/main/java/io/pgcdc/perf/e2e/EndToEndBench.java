@@ -298,8 +298,8 @@ public final class EndToEndBench implements Callable<Integer> {
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
         || (rows + single == 0 && rate == 0) || warmUpSeconds < 0 || liveWarmUpSeconds < 0 || liveLeadInSeconds < 0
-        || !List.of("own", "shared").contains(liveVhost) || liveQueueVersion < 0 || liveQueueVersion > 2 || liveCanaryRate < 0
-        || debeziumVersion.isBlank()) {
+        || !List.of("own", "shared").contains(liveVhost) || liveQueueVersion < 0 || liveQueueVersion > 2
+        || liveCanaryRate < 0 || debeziumVersion.isBlank()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="
           + txnSize + " single=" + single + " rate=" + rate + " seconds=" + seconds + " writers=" + writers
           + " live-vhost=" + liveVhost + " live-queue-version=" + liveQueueVersion

@@ -56,10 +56,12 @@ final class LiveReport {
     BrokerBaseline.Result b = r.baseline();
     if (b != null) {
       out.append(String.format(Locale.ROOT, "broker alone (raw publisher, %,d msg/s of %d B, persistent, confirms,"
-          + " same vhost and queue kind, consumer attached, %,d published):%n", b.rate(), b.bodyBytes(), b.published()));
+          + " same vhost and queue kind, consumer attached, %,d published):%n", b.rate(), b.bodyBytes(),
+          b.published()));
       out.append("  publish -> basic.ack:  ").append(LiveRun.describe(b.confirm())).append(System.lineSeparator());
       out.append("  publish -> delivery:   ").append(LiveRun.describe(b.delivery())).append(System.lineSeparator());
-      out.append(String.format(Locale.ROOT, "  (d) p99 / broker-alone publish -> ack p99 = %s; (d) max / its max = %s%n",
+      out.append(String.format(Locale.ROOT, "  (d) p99 / broker-alone publish -> ack p99 = %s;"
+              + " (d) max / its max = %s%n",
           BenchReport.ratio(s.p99Millis() / b.confirm().p99Millis()),
           BenchReport.ratio(s.maxMillis() / b.confirm().maxMillis())));
     }
@@ -145,10 +147,11 @@ final class LiveReport {
         continue;
       }
       int second = (int) Math.round(p.seconds());
-      out.append(String.format(Locale.ROOT, "bench: (d) spike in second %d: max %.1f ms; same second: PostgreSQL max %s,"
-              + " broker canary max %s, pgcdc GC pause max %s%n", second, p.value(),
-          at(pg == null ? null : pg.overTime().get(2), second), at(canary == null ? null : canary.confirmOverTime().get(2),
-              second), gcMaxBySecond.containsKey(second)
+      Series pgMax = pg == null ? null : pg.overTime().get(2);
+      Series canaryMax = canary == null ? null : canary.confirmOverTime().get(2);
+      out.append(String.format(Locale.ROOT, "bench: (d) spike in second %d: max %.1f ms; same second: PostgreSQL"
+              + " max %s, broker canary max %s, pgcdc GC pause max %s%n", second, p.value(),
+          at(pgMax, second), at(canaryMax, second), gcMaxBySecond.containsKey(second)
               ? String.format(Locale.ROOT, "%.1f ms", gcMaxBySecond.get(second)) : "none"));
     }
     return out.toString();

@@ -21,9 +21,11 @@ import java.util.OptionalDouble;
  * <pre>
  *   pgcdc start on slot "live" -> warm-up: --live-warm-up s at the rate (JIT, connections; printed, not the headline)
  *   BrokerSettle -> broker baseline: raw publisher at the rate, same body/queue kind ({@link BrokerBaseline})
- *   BrokerSettle -> (wait until pgcdc's 60 s publish -> ack window holds (d) only)
- *   (d): writers at the rate -> PG -> pgcdc -> queue -> consumer (commit_ts vs arrival), whole-run percentiles
- *        beside it: commit -> walsender client ({@link WalSenderProbe}, slot "lw", test_decoding),
+ *   BrokerSettle -> (wait until pgcdc's 60 s publish -> ack window holds lead-in + (d) only)
+ *   PostgreSQL probe starts (slot "lw", test_decoding)
+ *   one schedule at the rate: lead-in (--live-lead-in s, the idle -> busy edge, printed beside), then
+ *   (d): writers -> PG -> pgcdc -> queue -> consumer (commit_ts vs arrival), whole-span percentiles;
+ *        beside it: commit -> walsender client ({@link WalSenderProbe}), a broker canary,
  *        per-second CPU ({@link CpuTimeline}) and disk ({@link DiskTimeline}), pgcdc's GC pauses
  * </pre>
  *
@@ -145,11 +147,6 @@ final class LiveRun {
           System.out.println("bench: (d) warm-up (not the headline): " + describe(warm.stats()));
         }
         long warmedAt = System.nanoTime();
-        // PostgreSQL's share: a test_decoding slot created after the warm-up, read from now on,
-        // so its walsender has started long before (d) (nothing commits until then)
-        WalSenderProbe walSender = new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
-            probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000);
-        walSender.start(System.nanoTime());
         double body = PgcdcRun.meanBody(pgcdc);
         int bodyBytes = Double.isNaN(body) ? 730 : (int) Math.round(body);
         cpu.settled(BrokerSettle.await("(d) broker baseline", cpu::brokerSeconds, depth));
@@ -158,6 +155,12 @@ final class LiveRun {
         awaitConfirmWindow(warmedAt, probe.leadInSeconds() + probe.seconds());
         System.out.printf("bench: (d) %d single-row txns/s: %d s lead-in (the idle -> busy edge, reported"
             + " beside), then %d s measured%n", probe.rate(), probe.leadInSeconds(), probe.seconds());
+        // PostgreSQL's share: a test_decoding slot created now (nothing commits until the lead-in),
+        // read from the lead-in on; its walsender's start-up falls in the lead-in, its polling not
+        // in the broker baseline
+        WalSenderProbe walSender = new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
+            probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000);
+        walSender.start(System.nanoTime());
         Beside beside = new Beside(pgcdc, walSender, uri, bodyBytes);
         LatencyProbe.Result live;
         WalSenderProbe.Result pg;

@@ -89,7 +89,8 @@ final class WalSenderProbe {
       while (running) {
         ByteBuffer message = stream.readPending();
         if (message == null) {
-          java.util.concurrent.locks.LockSupport.parkNanos(200_000); // as pgcdc's slot reader polls; stop() needs no interrupt
+          // polls as pgcdc's slot reader does; stop() needs no interrupt
+          java.util.concurrent.locks.LockSupport.parkNanos(200_000);
           continue;
         }
         long now = System.nanoTime();
