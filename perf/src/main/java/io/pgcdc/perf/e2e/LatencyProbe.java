@@ -90,12 +90,12 @@ final class LatencyProbe {
    */
   record Result(int targetRate, double achievedRate, long committed, long delivered, LatencyStats stats,
                 List<Series> overTime, LatencyStats steady, double warmUpSeconds, LatencyStats leadIn,
-                int leadInSeconds) {
+                int leadInSeconds, List<Series> leadInOverTime) {
 
     Result(int targetRate, double achievedRate, long committed, long delivered, LatencyStats stats,
            List<Series> overTime, LatencyStats steady, double warmUpSeconds) {
       this(targetRate, achievedRate, committed, delivered, stats, overTime, steady, warmUpSeconds, LatencyStats.EMPTY,
-          0);
+          0, List.of());
     }
   }
 
@@ -171,11 +171,13 @@ final class LatencyProbe {
     long[] measured = new long[n];
     double[] arrivals = new double[n];
     long[] early = new long[n];
+    double[] earlyAt = new double[n];
     int m = 0;
     int e = 0;
     long spanStart = start[0] + leadInSeconds * 1_000_000_000L;
     for (int i = 0; i < n; i++) {
       if (ticketOf[i] >= 0 && ticketOf[i] < leadIn) {
+        earlyAt[e] = Math.max(0, (arrivalNanos[i] - start[0]) / 1e9);
         early[e++] = latencies[i];
       } else {
         measured[m] = latencies[i];
@@ -184,7 +186,8 @@ final class LatencyProbe {
     }
     return new Result(rate, committed.get() / writeSeconds, committed.get() - Math.min(leadIn, committed.get()), m,
         LatencyStats.of(measured, m), perSecond(measured, arrivals, m),
-        statsAfter(measured, arrivals, m, warmUpSeconds), warmUpSeconds, LatencyStats.of(early, e), leadInSeconds);
+        statsAfter(measured, arrivals, m, warmUpSeconds), warmUpSeconds, LatencyStats.of(early, e), leadInSeconds,
+        perSecond(early, earlyAt, e));
   }
 
   /** Transaction i of the schedule from the row's {@code name} in the body; -1 when absent. */

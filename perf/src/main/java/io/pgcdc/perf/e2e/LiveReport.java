@@ -67,7 +67,7 @@ final class LiveReport {
     }
     BrokerBaseline.Result c = r.canary();
     if (c != null) {
-      out.append(String.format(Locale.ROOT, "broker canary beside (d) (raw publisher, %,d msg/s into its own queue):"
+      out.append(String.format(Locale.ROOT, "broker canary beside lead-in + (d) (raw publisher, %,d msg/s, own queue):"
           + " publish -> ack %s%n", c.rate(), LiveRun.describe(c.confirm())));
     }
     return out.toString();
@@ -141,28 +141,37 @@ final class LiveReport {
    */
   static String spikes(LatencyProbe.Result live, WalSenderProbe.Result pg, BrokerBaseline.Result canary,
                        java.util.Map<Integer, Double> gcMaxBySecond) {
+    return spikes("second", live.overTime(), pg == null ? null : pg.overTime(), canary, 0, gcMaxBySecond);
+  }
+
+  /**
+   * The same for any span: {@code latency} its per-second p50/p99/max, {@code pg} PostgreSQL's,
+   * the canary's second = this span's second + {@code canaryOffset} (it may have started earlier).
+   */
+  static String spikes(String label, List<Series> latency, List<Series> pg, BrokerBaseline.Result canary,
+                       int canaryOffset, java.util.Map<Integer, Double> gcMaxBySecond) {
     StringBuilder out = new StringBuilder();
-    for (Series.Point p : live.overTime().get(2).points()) {
+    Series pgMax = pg == null || pg.size() < 3 ? null : pg.get(2);
+    Series canaryMax = canary == null ? null : canary.confirmOverTime().get(2);
+    for (Series.Point p : latency.get(2).points()) {
       if (p.value() <= SPIKE_MILLIS) {
         continue;
       }
       int second = (int) Math.round(p.seconds());
-      Series pgMax = pg == null ? null : pg.overTime().get(2);
-      Series canaryMax = canary == null ? null : canary.confirmOverTime().get(2);
-      out.append(String.format(Locale.ROOT, "bench: (d) spike in second %d: max %.1f ms; same second: PostgreSQL"
-              + " max %s, broker canary max %s, pgcdc GC pause max %s%n", second, p.value(),
-          at(pgMax, second), at(canaryMax, second), gcMaxBySecond.containsKey(second)
+      out.append(String.format(Locale.ROOT, "bench: (d) spike in %s %d: max %.1f ms; same second: PostgreSQL"
+              + " max %s, broker canary max %s, pgcdc GC pause max %s%n", label, second, p.value(),
+          at(pgMax, second, 0), at(canaryMax, second, canaryOffset), gcMaxBySecond.containsKey(second)
               ? String.format(Locale.ROOT, "%.1f ms", gcMaxBySecond.get(second)) : "none"));
     }
     return out.toString();
   }
 
-  private static String at(Series s, int second) {
+  private static String at(Series s, int second, int offset) {
     if (s == null) {
       return "n/a";
     }
     for (Series.Point p : s.points()) {
-      if (Math.round(p.seconds()) == second) {
+      if (Math.round(p.seconds()) == second + offset) {
         return String.format(Locale.ROOT, "%.1f ms", p.value());
       }
     }

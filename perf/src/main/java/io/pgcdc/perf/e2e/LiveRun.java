@@ -167,6 +167,8 @@ final class LiveRun {
         BrokerBaseline.Result canaryResult;
         List<Series> cpuSeries = List.of();
         List<Series> diskSeries = List.of();
+        double leadInUptime = pgcdc.uptimeSeconds();
+        beside.canary = startCanary(uri, bodyBytes, probe.leadInSeconds() + probe.seconds());
         try {
           live = probe.run(channel, queue(), beside::start);
         } finally {
@@ -194,7 +196,11 @@ final class LiveRun {
             1000 * pgcdc.quantile("pgcdc_journal_write_latency", "0.999"));
         pgcdc.stop(); // flushes the GC log
         GcPauses gc = GcPauses.in(pgcdc.gcLog(), fromUptime, toUptime);
-        System.out.print(LiveReport.spikes(live, pg, canaryResult, GcPauses.perSecond(pgcdc.gcLog(), fromUptime)));
+        // the canary started with the lead-in: its second = the measured span's + lead-in
+        System.out.print(LiveReport.spikes("lead-in second", live.leadInOverTime(), pg.before(), canaryResult, 0,
+            GcPauses.perSecond(pgcdc.gcLog(), leadInUptime)));
+        System.out.print(LiveReport.spikes("second", live.overTime(), pg.overTime(), canaryResult,
+            probe.leadInSeconds(), GcPauses.perSecond(pgcdc.gcLog(), fromUptime)));
         return new Result(vhost.note(), queueKind, startup, body, warm, baseline, live, pg, p50, p99, gc,
             cpuSeries, diskSeries, canaryResult);
       }
@@ -230,23 +236,22 @@ final class LiveRun {
       diskTimeline = new DiskTimeline();
       fromUptime = pgcdc.uptimeSeconds();
       walSender.restartClock(System.nanoTime());
-      canary = startCanary(uri, bodyBytes);
       System.out.printf(Locale.ROOT, "bench: (d) measured span starts at pgcdc uptime %.3f s%n", fromUptime);
     }
   }
 
   /**
    * A low-rate raw publisher ({@code canaryRate} msg/s, same body, same vhost and queue kind) on
-   * its own thread during (d): when (d)'s per-second latency spikes and the canary's publish ->
+   * its own thread during the lead-in and (d): when (d)'s per-second latency spikes and the canary's publish ->
    * ack spikes in the same second, the broker (or the whole machine) stalled, not pgcdc.
    */
-  private java.util.concurrent.FutureTask<BrokerBaseline.Result> startCanary(String uri, int bodyBytes) {
+  private java.util.concurrent.FutureTask<BrokerBaseline.Result> startCanary(String uri, int bodyBytes, int seconds) {
     if (canaryRate <= 0) {
       return null;
     }
     java.util.concurrent.FutureTask<BrokerBaseline.Result> task = new java.util.concurrent.FutureTask<>(
         () -> new BrokerBaseline(uri, db.name() + ".live.canary", queueArguments)
-            .run(canaryRate, probe.seconds(), bodyBytes));
+            .run(canaryRate, seconds, bodyBytes));
     Thread t = new Thread(task, "bench-broker-canary");
     t.setDaemon(true);
     t.start();

@@ -58,8 +58,16 @@ final class WalSenderProbe {
     this.arrivals = new double[capacity];
   }
 
-  /** Commit -> walsender client, whole run and per second. */
-  record Result(long commits, LatencyStats stats, List<Series> overTime, String problem) { }
+  /**
+   * Commit -> walsender client from {@link #restartClock} on, whole span and per second;
+   * {@code before}: per second before it (seconds since {@link #start}).
+   */
+  record Result(long commits, LatencyStats stats, List<Series> overTime, String problem, List<Series> before) {
+
+    Result(long commits, LatencyStats stats, List<Series> overTime, String problem) {
+      this(commits, stats, overTime, problem, List.of());
+    }
+  }
 
   /**
    * Opens the stream (from the slot's start, i.e. what was committed since it was created) and
@@ -155,7 +163,9 @@ final class WalSenderProbe {
         at[k++] = arrivals[i];
       }
     }
+    int early = Math.min(from, n);
     return new Result(k, LatencyStats.of(kept, k), LatencyProbe.perSecond(kept, at, k),
-        f == null ? null : "walsender probe failed: " + f);
+        f == null ? null : "walsender probe failed: " + f,
+        LatencyProbe.perSecond(micros, java.util.Arrays.copyOf(arrivals, early), early));
   }
 }

@@ -92,6 +92,13 @@ class LiveDiagnosticsTest {
 
     assertThat(lines).isEqualTo("bench: (d) spike in second 2: max 180.0 ms; same second: PostgreSQL max n/a,"
         + " broker canary max 150.0 ms, pgcdc GC pause max 4.5 ms" + System.lineSeparator());
+    Series laterCanaryMax = new Series("max", "ms");
+    laterCanaryMax.add(12, 99); // a canary started 10 s earlier: its second 12 is this span's second 2
+    BrokerBaseline.Result earlier = new BrokerBaseline.Result(100, 730, 200, 200, 200, any, any,
+        List.of(p50, p99, laterCanaryMax), List.of());
+    assertThat(LiveReport.spikes("lead-in second", List.of(p50, p99, max), List.of(p50, p99, max), earlier, 10,
+        java.util.Map.of())).contains("spike in lead-in second 2: max 180.0 ms; same second: PostgreSQL max 180.0 ms,"
+        + " broker canary max 99.0 ms, pgcdc GC pause max none");
   }
 
   @Test
@@ -135,7 +142,7 @@ class LiveDiagnosticsTest {
         .contains("publish -> basic.ack:  p50 1.0 ms, p99 60.0 ms")
         .contains("(d) p99 / broker-alone publish -> ack p99 = 2.00")
         .contains("pgcdc GC during (d): 3 pauses, 12.0 ms in all, longest 5.0 ms")
-        .contains("broker canary beside (d) (raw publisher, 2,000 msg/s into its own queue): publish -> ack p50 1.0 ms");
+        .contains("broker canary beside lead-in + (d) (raw publisher, 2,000 msg/s, own queue): publish -> ack p50 1.0 ms");
     JsonNode json = new ObjectMapper().readTree(report.json()).path("live");
     assertThat(json.path("p99_ms").asDouble()).isEqualTo(120.0);
     assertThat(json.path("broker_baseline").path("publish_to_ack").path("p99_ms").asDouble()).isEqualTo(60.0);
