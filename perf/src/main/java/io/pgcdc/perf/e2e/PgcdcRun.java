@@ -168,7 +168,8 @@ final class PgcdcRun {
     void print(double cpuAtEnd, java.util.Map<String, Double> threadsAtEnd, long measuredEvents) {
       System.out.printf(java.util.Locale.ROOT, "bench: (c) pgcdc after the warm-up (passed at %.2f s): own CPU %.1f s"
           + " = %.1f µs per event%n", seconds, cpuAtEnd - cpuSeconds, (cpuAtEnd - cpuSeconds) * 1e6 / measuredEvents);
-      System.out.println(ProcCpu.threadCpuLine("(c) pgcdc after the warm-up", threads, threadsAtEnd, measuredEvents));
+      System.out.println(ProcCpu.threadCpuLine("(c) pgcdc", "after the warm-up", threads, threadsAtEnd,
+          measuredEvents));
     }
   }
 

@@ -68,6 +68,14 @@ class BacklogWarmUpTest {
     assertThat(new ObjectMapper().readTree(report.json()).has("ratio_pgcdc_to_pg_recvlogical_after_warm_up")).isFalse();
   }
 
+  @Test
+  void perThreadLineNamesTheSpanItCovers() {
+    String line = ProcCpu.threadCpuLine("(c) pgcdc", "after the warm-up", java.util.Map.of("pgcdc-encode", 1.0),
+        java.util.Map.of("pgcdc-encode", 2.5), 1_000_000);
+
+    assertThat(line).isEqualTo("bench: (c) pgcdc CPU by thread after the warm-up (s, µs/event): pgcdc-encode 1.50 (1.5);");
+  }
+
   private static PhaseResult phase(String name, double seconds, List<PhaseResult.PartRate> parts) {
     return new PhaseResult(name, "limit", 1_000, 500_000, "body", seconds, parts, new Series(name, "events/s"));
   }
