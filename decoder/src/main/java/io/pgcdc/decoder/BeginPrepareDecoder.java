@@ -1,17 +1,11 @@
 package io.pgcdc.decoder;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Begin Prepare ({@code 'b'}, protocol 3+, slot created with {@code two_phase}):
  * {@code Int64 prepare_lsn, Int64 end_lsn, Int64 prepare_time, Int32 xid, String gid}.
  * Flyweight, valid until the next {@link PgOutputDecoder#wrap}.
  */
-public final class BeginPrepareDecoder {
-  private byte[] buffer;
-  private int offset;
-  private int gidLength;
-
+public final class BeginPrepareDecoder extends TwoPhaseDecoder {
   /** Instances belong to a {@link PgOutputDecoder}. */
   BeginPrepareDecoder() {
   }
@@ -21,8 +15,7 @@ public final class BeginPrepareDecoder {
     offset = c.skip(8, "prepare_lsn");
     c.skip(8, "end_lsn");
     c.skip(8, "prepare_time");
-    c.skip(4, "xid");
-    gidLength = c.string("gid");
+    xidAndGid(c);
   }
 
   public long prepareLsn() {
@@ -35,22 +28,5 @@ public final class BeginPrepareDecoder {
 
   public long prepareTime() {
     return Bytes.int64(buffer, offset + 16);
-  }
-
-  public long xid() {
-    return Bytes.int32(buffer, offset + 24) & 0xFFFF_FFFFL;
-  }
-
-  public int gidOffset() {
-    return offset + 28;
-  }
-
-  public int gidLength() {
-    return gidLength;
-  }
-
-  /** The global transaction id of PREPARE TRANSACTION (allocates). */
-  public String gid() {
-    return new String(buffer, gidOffset(), gidLength, StandardCharsets.UTF_8);
   }
 }

@@ -1,17 +1,11 @@
 package io.pgcdc.decoder;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Commit Prepared ({@code 'K'}, protocol 3+):
  * {@code Int8 flags, Int64 commit_lsn, Int64 end_lsn, Int64 commit_time, Int32 xid, String gid}.
  * Flyweight, valid until the next {@link PgOutputDecoder#wrap}.
  */
-public final class CommitPreparedDecoder {
-  private byte[] buffer;
-  private int offset;
-  private int gidLength;
-
+public final class CommitPreparedDecoder extends TwoPhaseDecoder {
   /** Instances belong to a {@link PgOutputDecoder}. */
   CommitPreparedDecoder() {
   }
@@ -22,8 +16,7 @@ public final class CommitPreparedDecoder {
     c.skip(8, "commit_lsn");
     c.skip(8, "end_lsn");
     c.skip(8, "commit_time");
-    c.skip(4, "xid");
-    gidLength = c.string("gid");
+    xidAndGid(c);
   }
 
   public int flags() {
@@ -40,22 +33,5 @@ public final class CommitPreparedDecoder {
 
   public long commitTime() {
     return Bytes.int64(buffer, offset + 17);
-  }
-
-  public long xid() {
-    return Bytes.int32(buffer, offset + 25) & 0xFFFF_FFFFL;
-  }
-
-  public int gidOffset() {
-    return offset + 29;
-  }
-
-  public int gidLength() {
-    return gidLength;
-  }
-
-  /** The global transaction id (allocates). */
-  public String gid() {
-    return new String(buffer, gidOffset(), gidLength, StandardCharsets.UTF_8);
   }
 }

@@ -1,17 +1,11 @@
 package io.pgcdc.decoder;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Prepare ({@code 'P'}) and Stream Prepare ({@code 'p'}), protocol 3+:
  * {@code Int8 flags, Int64 prepare_lsn, Int64 end_lsn, Int64 prepare_time, Int32 xid, String gid}.
  * Flyweight, valid until the next {@link PgOutputDecoder#wrap}.
  */
-public final class PrepareDecoder {
-  private byte[] buffer;
-  private int offset;
-  private int gidLength;
-
+public final class PrepareDecoder extends TwoPhaseDecoder {
   /** Instances belong to a {@link PgOutputDecoder}. */
   PrepareDecoder() {
   }
@@ -22,8 +16,7 @@ public final class PrepareDecoder {
     c.skip(8, "prepare_lsn");
     c.skip(8, "end_lsn");
     c.skip(8, "prepare_time");
-    c.skip(4, "xid");
-    gidLength = c.string("gid");
+    xidAndGid(c);
   }
 
   public int flags() {
@@ -40,22 +33,5 @@ public final class PrepareDecoder {
 
   public long prepareTime() {
     return Bytes.int64(buffer, offset + 17);
-  }
-
-  public long xid() {
-    return Bytes.int32(buffer, offset + 25) & 0xFFFF_FFFFL;
-  }
-
-  public int gidOffset() {
-    return offset + 29;
-  }
-
-  public int gidLength() {
-    return gidLength;
-  }
-
-  /** The global transaction id (allocates). */
-  public String gid() {
-    return new String(buffer, gidOffset(), gidLength, StandardCharsets.UTF_8);
   }
 }

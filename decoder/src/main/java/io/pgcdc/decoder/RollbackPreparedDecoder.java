@@ -1,17 +1,11 @@
 package io.pgcdc.decoder;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Rollback Prepared ({@code 'r'}, protocol 3+): {@code Int8 flags, Int64 prepare_end_lsn,
  * Int64 rollback_end_lsn, Int64 prepare_time, Int64 rollback_time, Int32 xid, String gid}.
  * Flyweight, valid until the next {@link PgOutputDecoder#wrap}.
  */
-public final class RollbackPreparedDecoder {
-  private byte[] buffer;
-  private int offset;
-  private int gidLength;
-
+public final class RollbackPreparedDecoder extends TwoPhaseDecoder {
   /** Instances belong to a {@link PgOutputDecoder}. */
   RollbackPreparedDecoder() {
   }
@@ -23,8 +17,7 @@ public final class RollbackPreparedDecoder {
     c.skip(8, "rollback_end_lsn");
     c.skip(8, "prepare_time");
     c.skip(8, "rollback_time");
-    c.skip(4, "xid");
-    gidLength = c.string("gid");
+    xidAndGid(c);
   }
 
   public int flags() {
@@ -45,22 +38,5 @@ public final class RollbackPreparedDecoder {
 
   public long rollbackTime() {
     return Bytes.int64(buffer, offset + 25);
-  }
-
-  public long xid() {
-    return Bytes.int32(buffer, offset + 33) & 0xFFFF_FFFFL;
-  }
-
-  public int gidOffset() {
-    return offset + 37;
-  }
-
-  public int gidLength() {
-    return gidLength;
-  }
-
-  /** The global transaction id (allocates). */
-  public String gid() {
-    return new String(buffer, gidOffset(), gidLength, StandardCharsets.UTF_8);
   }
 }

@@ -2,7 +2,9 @@ package io.pgcdc.engine.encode;
 
 import io.pgcdc.engine.pipeline.Outbox;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Batched mode ({@code sink.rabbitmq.batch: transaction | N}): packs consecutive events of one
@@ -14,7 +16,7 @@ import java.util.Arrays;
  *        | add: same transaction, same routing key, &lt; N events, fits batch_max_bytes?
  *        |   no  -&gt; close the open batch into the current ring event's outbox, open a new one
  *        v
- *   open batch  [{...},{...},{...}      (buffer owned by this class)
+ *   open batch  [{...},{...},{...}      (working array owned by this class)
  *        | close: at the transaction's Commit at the latest
  *        v
  *   ring outbox: one message, events(i) = n, ordinals first..last, lsn = first event's LSN
@@ -25,11 +27,20 @@ import java.util.Arrays;
  * ids. A batch never spans a Commit, so the confirm tracker cannot report a transaction flushed
  * before the broker confirmed its last batch: the batch sits on a ring event before the Commit.
  *
- * <p>Memory: a big batch's array is handed to the ring event (no copy) and taken back by
- * {@link #reclaim} when the encode stage reuses that ring slot, which only happens after the slot
- * was journaled, confirmed and released; small batches (and arrays less than half full) are copied
- * instead, so ring slots never pin much more than the bytes they hold, and an idle slot at most
- * {@link #RETAINED_BYTES}. Nothing is allocated per event once the spare arrays exist.
+ * <p>Memory: the open batch is written into a working array of exactly {@code maxBytes} (the
+ * most a batch holds, unless one event alone is bigger), so a batch never grows by copying. At
+ * close, a batch of at least half that size is handed to the ring event as it is (no copy); a
+ * smaller one above {@link #RETAINED_BYTES} is copied into a power-of-two array of less than twice
+ * its size, which is handed over instead; a batch up to {@link #RETAINED_BYTES} is copied into the
+ * ring outbox's own array. So a ring slot never pins more than about twice the bytes it holds (an
+ * idle slot at most {@link #RETAINED_BYTES}). The ring event's previous array comes back in
+ * exchange, and {@link #reclaim} takes big arrays back when the encode stage reuses a slot (after
+ * it was journaled, confirmed and released); each array returns to a pool of its size, so once the
+ * pools hold what one lap of the ring keeps in flight nothing is allocated per event or per batch.
+ * (Until session 4 each batch started in a 16 KiB array doubled up to {@code maxBytes}, and copied
+ * batches grew the ring outbox by doubling: ~1 MiB humongous arrays allocated continuously, which
+ * kept G1's concurrent marking busy; perf/README.md, "Batched drain".) The pools keep at most
+ * {@link #MAX_SPARE_BYTES}; beyond that arrays are left to the GC.
  *
  * <p>Threading: encode thread only.
  */
@@ -39,15 +50,23 @@ final class BatchWriter {
    * footprint stays at most this much per slot (16 384 slots in batched mode: 64 MB).
    */
   static final int RETAINED_BYTES = 4 << 10;
-  /** Spare arrays kept for reuse; more (after a burst of big batches) are left to the GC. */
-  private static final int MAX_SPARES = 64;
+  /** Bytes the pools of big arrays keep at most: several ring laps of 1 MiB batches. */
+  static final long MAX_SPARE_BYTES = 64L << 20;
+  /** Small arrays (taken out of ring outboxes in exchange for a batch) kept for reuse. */
+  private static final int MAX_SMALL_SPARES = 256;
   private static final int SMALL_BYTES = 1024;
-  private static final int INITIAL_BATCH_BYTES = 16 << 10;
+  /** Power-of-two size classes of copied batches: 8 KiB (above RETAINED_BYTES) .. 8 MiB (the largest batch_max_bytes). */
+  private static final int MIN_CLASS = Integer.numberOfTrailingZeros(RETAINED_BYTES) + 1;
+  private static final int MAX_CLASS = 23;
 
   private final int maxEvents;
   private final int maxBytes;
-  private final ArrayDeque<byte[]> spareLarge = new ArrayDeque<>();
+  /** Working arrays of exactly {@link #maxBytes}. */
+  private final ArrayDeque<byte[]> spareFull = new ArrayDeque<>();
+  /** {@code spareClass[k]}: arrays of exactly {@code 1 << k} bytes. */
+  private final List<ArrayDeque<byte[]>> spareClass = new ArrayList<>();
   private final ArrayDeque<byte[]> spareSmall = new ArrayDeque<>();
+  private long spareBytes;
   private byte[] single = new byte[SMALL_BYTES];
   private byte[] buf;
   private int used;
@@ -65,13 +84,16 @@ final class BatchWriter {
   BatchWriter(int maxEvents, int maxBytes) {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
+    for (int k = 0; k <= MAX_CLASS; k++) {
+      spareClass.add(new ArrayDeque<>());
+    }
   }
 
   /** Gives an emptied ring outbox a small array again when it still holds a big one handed over earlier. */
   void reclaim(Outbox out) {
     if (out.bodies().length > RETAINED_BYTES) {
       byte[] small = spareSmall.poll();
-      spare(spareLarge, out.replaceBodies(small != null ? small : new byte[SMALL_BYTES]));
+      spare(out.replaceBodies(small != null ? small : new byte[SMALL_BYTES]));
     }
   }
 
@@ -90,7 +112,7 @@ final class BatchWriter {
     }
     if (count == 0) {
       if (buf == null) {
-        buf = spareLarge.isEmpty() ? new byte[INITIAL_BATCH_BYTES] : spareLarge.pop();
+        buf = take(spareFull, maxBytes);
       }
       used = 0;
       ensure(length + 2);
@@ -118,12 +140,22 @@ final class BatchWriter {
       return;
     }
     buf[used++] = ']'; // room reserved by add
-    // Hand a big, well-filled array over; copy the rest, so ring slots never pin mostly-empty arrays.
-    boolean give = used > RETAINED_BYTES && used >= buf.length / 2;
-    byte[] replaced = out.addBatch(buf, used, routingKey, op, firstOrdinal, lastOrdinal, count, firstLsn, give);
+    byte[] body = buf;
+    boolean give = used > RETAINED_BYTES;
+    if (give && used < buf.length / 2) {
+      // Hand over a copy of less than twice its size, keep the working array: slots never pin mostly-empty arrays.
+      int k = 32 - Integer.numberOfLeadingZeros(used - 1);
+      body = take(spareClass.get(k), 1 << k);
+      System.arraycopy(buf, 0, body, 0, used);
+    }
+    byte[] replaced = out.addBatch(body, used, routingKey, op, firstOrdinal, lastOrdinal, count, firstLsn, give);
     if (replaced != null) {
-      buf = null;
-      spare(replaced.length > RETAINED_BYTES ? spareLarge : spareSmall, replaced);
+      if (body == buf) {
+        buf = null;
+      }
+      spare(replaced);
+    } else if (body != buf) {
+      spare(body); // the ring outbox was not empty and copied it
     }
     count = 0;
     used = 0;
@@ -145,9 +177,35 @@ final class BatchWriter {
     out.addBatch(single, length + 2, staging.routingKey(i), staging.op(i), ordinal, ordinal, 1, staging.lsn(i), false);
   }
 
-  private static void spare(ArrayDeque<byte[]> pool, byte[] array) {
-    if (pool.size() < MAX_SPARES) {
+  /** An array of exactly {@code length} bytes from {@code pool}, or a new one. */
+  private byte[] take(ArrayDeque<byte[]> pool, int length) {
+    byte[] array = pool.poll();
+    if (array == null) {
+      return new byte[length];
+    }
+    spareBytes -= array.length;
+    return array;
+  }
+
+  /** Keeps {@code array} in the pool of its size, when it has one and the pools have room. */
+  private void spare(byte[] array) {
+    int length = array.length;
+    ArrayDeque<byte[]> pool;
+    if (length == maxBytes) {
+      pool = spareFull;
+    } else if (length <= RETAINED_BYTES) {
+      if (spareSmall.size() < MAX_SMALL_SPARES) {
+        spareSmall.push(array);
+      }
+      return;
+    } else if (Integer.bitCount(length) == 1 && length <= 1 << MAX_CLASS) {
+      pool = spareClass.get(Integer.numberOfTrailingZeros(length));
+    } else {
+      return; // grown for one oversized event: let it go
+    }
+    if (spareBytes + length <= MAX_SPARE_BYTES) {
       pool.push(array);
+      spareBytes += length;
     }
   }
 

@@ -11,6 +11,8 @@ import java.sql.Statement;
  * procedure that COMMITs after every row (one round trip instead of one per transaction: the
  * writer is not what is measured). {@code synchronous_commit = off} for the same reason; the
  * walwriter flushes the tail within {@code wal_writer_delay}, long before a consumer reaches it.
+ * A warm-up part ({@code --backlog-warm-up}) is the first whole big transactions; its end LSN is
+ * taken after its last commit.
  * Runs on the caller's thread.
  */
 final class BacklogWriter {
@@ -36,24 +38,37 @@ final class BacklogWriter {
   }
 
   Backlog write(long batchedRows, int txnSize, long singleRows) throws SQLException {
+    return write(0, batchedRows, txnSize, singleRows);
+  }
+
+  /** {@code warmUpRows} rows in big transactions, then the backlog proper; see {@link Backlog}. */
+  Backlog write(long warmUpRows, long batchedRows, int txnSize, long singleRows) throws SQLException {
     long start = db.currentWalLsn();
     long t0 = System.nanoTime();
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       st.execute("SET synchronous_commit = off");
       st.execute(PROCEDURE);
-      for (long done = 0; done < batchedRows; done += txnSize) {
-        long n = Math.min(txnSize, batchedRows - done);
-        st.execute("INSERT INTO public." + BenchDatabase.TABLE + " (" + BenchDatabase.COLUMNS + ") SELECT "
-            + BenchDatabase.ROW + " FROM generate_series(" + (done + 1) + ", " + (done + n) + ") g");
-      }
+      insertBatched(st, 0, warmUpRows, txnSize);
+      long warmUpEnd = warmUpRows > 0 ? db.currentWalLsn() : start;
+      insertBatched(st, warmUpRows, warmUpRows + batchedRows, txnSize);
       long boundary = db.currentWalLsn();
       if (singleRows > 0) {
-        st.execute("CALL bench_single(" + (batchedRows + 1) + ", " + singleRows + ")");
+        st.execute("CALL bench_single(" + (warmUpRows + batchedRows + 1) + ", " + singleRows + ")");
       }
       st.execute("DROP PROCEDURE bench_single");
       long end = db.currentWalLsn();
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Backlog(batchedRows, txnSize, singleRows, start, boundary, end, seconds, rowJsonBytes(st));
+      return new Backlog(warmUpRows + batchedRows, txnSize, singleRows, start, boundary, end, seconds,
+          rowJsonBytes(st), warmUpRows, warmUpEnd);
+    }
+  }
+
+  /** Rows {@code from + 1 .. to} in transactions of at most {@code txnSize} rows. */
+  private static void insertBatched(Statement st, long from, long to, int txnSize) throws SQLException {
+    for (long done = from; done < to; done += txnSize) {
+      long n = Math.min(txnSize, to - done);
+      st.execute("INSERT INTO public." + BenchDatabase.TABLE + " (" + BenchDatabase.COLUMNS + ") SELECT "
+          + BenchDatabase.ROW + " FROM generate_series(" + (done + 1) + ", " + (done + n) + ") g");
     }
   }
 }

@@ -36,6 +36,11 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
     return pgcdc == null ? Double.NaN : pgcdc.ratioTo(walSender);
   }
 
+  /** pgcdc's steady events/s (after the backlog's warm-up) over pg_recvlogical's; NaN without a warm-up. */
+  double steadyRatioToWalSender() {
+    return pgcdc == null ? Double.NaN : pgcdc.steadyRatioTo(walSender);
+  }
+
   double ratioToBroker() {
     return pgcdc == null ? Double.NaN : pgcdc.ratioTo(broker);
   }
@@ -52,6 +57,11 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
             + " (%s..%s), written in %.1f s; to_json(row) %.0f B%n", backlog.batchedRows(), backlog.txnSize(),
         backlog.singleRows(), backlog.walBytes(), Lsn.format(backlog.startLsn()), Lsn.format(backlog.endLsn()),
         backlog.writeSeconds(), backlog.rowJsonBytes()));
+    if (backlog.hasWarmUp()) {
+      out.append(String.format(Locale.ROOT, "         the first %,d rows are a warm-up (up to %s); steady rates count"
+          + " the %,d events after it%n", backlog.warmUpRows(), Lsn.format(backlog.warmUpLsn()),
+          backlog.measuredEvents()));
+    }
     out.append(String.format(Locale.ROOT, "%n%-34s %12s %9s %-5s %9s  %s%n", "backlog consumer", "events/s", "MB/s",
         "of", "seconds", "limited by"));
     for (PhaseResult p : phases) {
@@ -65,6 +75,10 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
     cpuTable(out);
     out.append(String.format(Locale.ROOT, "%npgcdc / pg_recvlogical = %s (target >= %.2f)%n",
         ratio(ratioToWalSender()), WAL_SENDER_TARGET));
+    if (backlog.hasWarmUp()) {
+      out.append(String.format(Locale.ROOT, "pgcdc / pg_recvlogical = %s after the %,d-row warm-up (steady;"
+          + " the figure above is the cold whole backlog)%n", ratio(steadyRatioToWalSender()), backlog.warmUpRows()));
+    }
     out.append(String.format(Locale.ROOT, "pgcdc / raw RabbitMQ   = %s (target >= %.2f)%n",
         ratio(ratioToBroker()), BROKER_TARGET));
     if (debeziumRun != null) {
@@ -161,7 +175,8 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
         .put("single_rows", backlog.singleRows()).put("events", backlog.events())
         .put("start_lsn", Lsn.format(backlog.startLsn())).put("boundary_lsn", Lsn.format(backlog.boundaryLsn()))
         .put("end_lsn", Lsn.format(backlog.endLsn())).put("wal_bytes", backlog.walBytes())
-        .put("write_seconds", backlog.writeSeconds()).put("row_json_bytes", backlog.rowJsonBytes());
+        .put("write_seconds", backlog.writeSeconds()).put("row_json_bytes", backlog.rowJsonBytes())
+        .put("warm_up_rows", backlog.warmUpRows()).put("warm_up_lsn", Lsn.format(backlog.warmUpLsn()));
     ArrayNode phaseArray = root.putArray("phases");
     for (PhaseResult p : phases) {
       ObjectNode n = phaseArray.addObject();
@@ -195,6 +210,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           .put("broker_cores", w.brokerCores());
     }
     root.put("ratio_pgcdc_to_pg_recvlogical", ratioToWalSender());
+    if (backlog.hasWarmUp()) {
+      root.put("ratio_pgcdc_to_pg_recvlogical_after_warm_up", steadyRatioToWalSender());
+    }
     root.put("ratio_pgcdc_to_raw_rabbitmq", ratioToBroker());
     if (debeziumRun != null) {
       root.put("ratio_pgcdc_to_debezium", ratioToDebezium());

@@ -40,6 +40,11 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--txn-size", description = "rows per big transaction (default ${DEFAULT-VALUE})")
   int txnSize = 10_000;
 
+  @Option(names = "--backlog-warm-up", paramLabel = "ROWS", description = "rows in --txn-size transactions written"
+      + " BEFORE the backlog (same table, counted in it): every consumer drains all of it (the cold rate) and the rate"
+      + " after it (the steady rate of a long-running process, JIT done) is reported too (default ${DEFAULT-VALUE})")
+  long backlogWarmUpRows;
+
   @Option(names = "--single", description = "single-row transactions after them (default ${DEFAULT-VALUE})")
   long single = 200_000;
 
@@ -83,6 +88,10 @@ public final class EndToEndBench implements Callable<Integer> {
 
   @Option(names = "--timeout", description = "per backlog phase, seconds (default ${DEFAULT-VALUE})")
   int timeoutSeconds = 1800;
+
+  @Option(names = "--no-raw", description = "skip phase (b), the raw RabbitMQ publisher (it takes events / ~12k s"
+      + " here; for runs that compare pgcdc with pg_recvlogical only)")
+  boolean noRaw;
 
   @Option(names = "--batch", description = "pgcdc's sink.rabbitmq.batch: none, transaction or N (default ${DEFAULT-VALUE})")
   String batch = "none";
@@ -148,7 +157,7 @@ public final class EndToEndBench implements Callable<Integer> {
         dbzJava = debeziumJava != null ? debeziumJava : DebeziumDist.findJava(Path.of("/usr/lib/jvm"));
       }
       // one slot per backlog consumer, all created before any write
-      db = rows + single == 0 ? BenchDatabase.create(servers)
+      db = rows + single + backlogWarmUpRows == 0 ? BenchDatabase.create(servers)
           : debezium ? BenchDatabase.create(servers, "a", "b", "c", "d") : BenchDatabase.create(servers, "a", "b", "c");
     } catch (Exception e) {
       deleteTree(work);
@@ -181,12 +190,16 @@ public final class EndToEndBench implements Callable<Integer> {
   private BenchReport measure(BenchServers servers, BenchDatabase db, RawPublisher raw, Cleanup cleanup, Path work,
                               Path jar, String machine, DebeziumDist dist, Path dbzJava) throws Exception {
     List<String> problems = new ArrayList<>();
-    if (rows + single == 0) {
+    if (rows + single + backlogWarmUpRows == 0) {
       return liveOnly(servers, db, cleanup, work, jar, machine, problems);
     }
     System.out.printf("bench: database %s; writing %,d rows in %,d-row txns + %,d single-row txns%n",
         db.name(), rows, txnSize, single);
-    Backlog backlog = new BacklogWriter(db).write(rows, txnSize, single);
+    if (backlogWarmUpRows > 0) {
+      System.out.printf("bench: first a warm-up of %,d rows in %,d-row txns (steady rates are measured after it)%n",
+          backlogWarmUpRows, txnSize);
+    }
+    Backlog backlog = new BacklogWriter(db).write(backlogWarmUpRows, rows, txnSize, single);
     System.out.printf("bench: backlog written in %.1f s (%,d WAL bytes)%n", backlog.writeSeconds(), backlog.walBytes());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<PhaseResult> phases = new ArrayList<>();
@@ -205,7 +218,8 @@ public final class EndToEndBench implements Callable<Integer> {
     PgcdcRun.Result pgcdc = phase(problems, "(c) pgcdc", () -> run.run(db.slot(1), null));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
-    PhaseResult broker = phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
+    PhaseResult broker = noRaw ? null
+        : phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
     add(phases, broker);
     DebeziumRun.Result debeziumResult = null;
     if (dist != null) {
@@ -297,9 +311,9 @@ public final class EndToEndBench implements Callable<Integer> {
 
   private void validate() {
     if (rows < 0 || single < 0 || txnSize < 1 || rate < 0 || seconds < 1 || writers < 1 || maxInFlight < 1
-        || (rows + single == 0 && rate == 0) || warmUpSeconds < 0 || liveWarmUpSeconds < 0 || liveLeadInSeconds < 0
-        || !List.of("own", "shared").contains(liveVhost) || liveQueueVersion < 0 || liveQueueVersion > 2
-        || liveCanaryRate < 0 || debeziumVersion.isBlank()) {
+        || (rows + single + backlogWarmUpRows == 0 && rate == 0) || warmUpSeconds < 0 || backlogWarmUpRows < 0
+        || liveWarmUpSeconds < 0 || liveLeadInSeconds < 0 || !List.of("own", "shared").contains(liveVhost)
+        || liveQueueVersion < 0 || liveQueueVersion > 2 || liveCanaryRate < 0 || debeziumVersion.isBlank()) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid sizes: rows=" + rows + " txn-size="
           + txnSize + " single=" + single + " rate=" + rate + " seconds=" + seconds + " writers=" + writers
           + " live-vhost=" + liveVhost + " live-queue-version=" + liveQueueVersion

@@ -103,8 +103,11 @@ final class PgcdcRun {
         window.close(backlog.events());
         long drainedAt = System.nanoTime();
         double backlogCpu = pgcdc.cpuSeconds() - cpuAtStart;
-        System.out.println(ProcCpu.threadCpuLine("(c) pgcdc", threadsAtStart, pgcdc.threadCpuSeconds(),
-            backlog.events()));
+        java.util.Map<String, Double> threadsAtEnd = pgcdc.threadCpuSeconds();
+        System.out.println(ProcCpu.threadCpuLine("(c) pgcdc", threadsAtStart, threadsAtEnd, backlog.events()));
+        if (drained.warmUp() != null) {
+          drained.warmUp().print(pgcdc.cpuSeconds(), threadsAtEnd, backlog.measuredEvents());
+        }
         channel.queuePurge(queue());
         LatencyProbe.Result liveResult = null;
         List<Series> liveCpu = List.of();
@@ -152,8 +155,23 @@ final class PgcdcRun {
     }
   }
 
-  /** (c)'s outcome: the phase, and when each of its two end conditions was met. */
-  private record Drained(PhaseResult backlog, double queueFullSeconds, double flushedSeconds) { }
+  /**
+   * (c)'s outcome: the phase, when each of its two end conditions was met, and pgcdc's CPU when it
+   * had published the backlog's warm-up (null without one).
+   */
+  private record Drained(PhaseResult backlog, double queueFullSeconds, double flushedSeconds, WarmUpMark warmUp) { }
+
+  /** pgcdc's CPU (whole process and per thread) when its event counter passed the warm-up's rows. */
+  private record WarmUpMark(double seconds, double cpuSeconds, java.util.Map<String, Double> threads) {
+
+    /** Prints pgcdc's CPU per event over the part after the warm-up (JIT mostly done by then). */
+    void print(double cpuAtEnd, java.util.Map<String, Double> threadsAtEnd, long measuredEvents) {
+      System.out.printf(java.util.Locale.ROOT, "bench: (c) pgcdc after the warm-up (passed at %.2f s): own CPU %.1f s"
+          + " = %.1f µs per event%n", seconds, cpuAtEnd - cpuSeconds, (cpuAtEnd - cpuSeconds) * 1e6 / measuredEvents);
+      System.out.println(ProcCpu.threadCpuLine("(c) pgcdc", "after the warm-up", threads, threadsAtEnd,
+          measuredEvents));
+    }
+  }
 
   private Drained drain(Channel channel, PgcdcProcess pgcdc, String slot) throws Exception {
     Series queued = new Series("pgcdc", "events");
@@ -165,6 +183,7 @@ final class PgcdcRun {
     Sampler sampler = new Sampler(queued, probe);
     double queueFull = Double.NaN;
     double flushed = Double.NaN;
+    WarmUpMark warmUp = null;
     long deadline = System.nanoTime() + timeout.toNanos();
     try (java.sql.Connection c = db.connect()) {
       while (Double.isNaN(queueFull) || Double.isNaN(flushed)) {
@@ -175,8 +194,15 @@ final class PgcdcRun {
               + " end=" + Lsn.format(backlog.endLsn()) + "; log " + pgcdc.log());
         }
         pgcdc.checkAlive();
-        if (Double.isNaN(queueFull) && probe.read() >= backlog.events()) {
-          queueFull = sampler.elapsedSeconds();
+        // During the warm-up only, read the counter now (a /metrics scrape in batched mode), so that the CPU
+        // mark is within one 100 ms poll of passing it; after it, the sampler's 250 ms series is enough: each
+        // read costs pgcdc and this JVM CPU on the machine under test (session 4: ~1 s of this JVM's CPU
+        // per 11 s phase when the loop scraped every 100 ms as well).
+        if (warmUp == null && backlog.hasWarmUp() && probe.read() >= backlog.warmUpRows()) {
+          warmUp = new WarmUpMark(sampler.elapsedSeconds(), pgcdc.cpuSeconds(), pgcdc.threadCpuSeconds());
+        }
+        if (Double.isNaN(queueFull) && queued.lastValue() >= backlog.events()) {
+          queueFull = queued.timeToReach(backlog.events());
         }
         if (Double.isNaN(flushed) && BenchDatabase.confirmedFlushLsn(c, slot) >= backlog.endLsn()) {
           flushed = sampler.elapsedSeconds();
@@ -187,11 +213,13 @@ final class PgcdcRun {
       sampler.finish(probe);
     }
     double seconds = Math.max(queueFull, flushed);
-    List<PhaseResult.PartRate> parts = PhaseResult.parts(backlog, queued, queueFull);
+    // the steady part ends where the whole phase does (every event queued and the slot flushed)
+    List<PhaseResult.PartRate> parts = PhaseResult.concat(PhaseResult.parts(backlog, queued, queueFull),
+        PhaseResult.afterWarmUp(backlog, queued.timeToReach(backlog.warmUpRows()), seconds));
     PhaseResult result = new PhaseResult("pgcdc", "pgcdc itself (bounded by the WAL sender and the broker)",
         backlog.events(), Math.round(meanBody(pgcdc) * backlog.events()), "body", seconds, parts,
         queued.rate("pgcdc", "events/s", 1.0));
-    return new Drained(result, queueFull, flushed);
+    return new Drained(result, queueFull, flushed, warmUp);
   }
 
   /** Mean message body, from pgcdc's own counters (bytes_total / events_total). */

@@ -200,7 +200,13 @@ final class ProcCpu {
    * thread name, seconds and µs per event, largest first, threads under 0.05 s left out.
    */
   static String threadCpuLine(String who, Map<String, Double> before, Map<String, Double> after, long events) {
-    StringBuilder line = new StringBuilder("bench: " + who + " CPU by thread during the backlog (s, µs/event):");
+    return threadCpuLine(who, "during the backlog", before, after, events);
+  }
+
+  /** The same over another span, e.g. {@code "after the warm-up"}. */
+  static String threadCpuLine(String who, String span, Map<String, Double> before, Map<String, Double> after,
+                              long events) {
+    StringBuilder line = new StringBuilder("bench: " + who + " CPU by thread " + span + " (s, µs/event):");
     after.entrySet().stream()
         .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
         .filter(e -> e.getValue() >= 0.05)

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
  * LSN ({@code --endpos}) — PostgreSQL's WAL sender decoding pgoutput as fast as it can, with a
  * client that does nothing with the bytes. Throughput over time comes from the slot's
  * {@code confirmed_flush_lsn} (status every second, {@code -s 1}; no fsync, {@code -F 0}),
- * converted to events by the backlog's events per WAL byte. Runs on the caller's thread plus
- * the sampler's.
+ * converted to events by the backlog's events per WAL byte. With a backlog warm-up, the time the
+ * WAL sender passed the warm-up's end comes from its {@code sent_lsn} ({@code pg_stat_replication},
+ * updated after every WAL record it decoded, i.e. after a transaction was sent in full; sampled
+ * every 250 ms), not from the 1 s status updates. Runs on the caller's thread plus the samplers'.
  */
 final class RecvlogicalDrain {
 
@@ -56,9 +58,12 @@ final class RecvlogicalDrain {
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("PGPASSWORD", servers.password());
     Series lsn = new Series(label + " flushed", "LSN");
-    try (Connection c = db.connect()) {
+    Series sent = new Series(label + " sent", "LSN");
+    try (Connection c = db.connect(); Connection s = db.connect()) {
       Sampler.Probe probe = () -> BenchDatabase.confirmedFlushLsn(c, slot) - backlog.startLsn();
       Sampler sampler = new Sampler(lsn, probe);
+      Sampler.Probe sentProbe = sentProbe(s, slot);
+      Sampler sentSampler = backlog.hasWarmUp() ? new Sampler(sent, sentProbe) : null;
       Process process = builder.start();
       boolean exited;
       try {
@@ -68,6 +73,12 @@ final class RecvlogicalDrain {
       }
       double seconds = sampler.elapsedSeconds();
       sampler.finish(probe);
+      double warmUpPassed = Double.NaN;
+      if (sentSampler != null) {
+        sentSampler.finish(sentProbe);
+        // both samplers count from their construction, a few µs apart: negligible at 250 ms sampling
+        warmUpPassed = sent.timeToReach(backlog.warmUpLsn() - backlog.startLsn());
+      }
       if (!exited) {
         throw new IllegalStateException("pg_recvlogical did not reach the end LSN within " + timeout
             + ": slot=" + slot + " endLsn=" + Lsn.format(backlog.endLsn()));
@@ -84,18 +95,43 @@ final class RecvlogicalDrain {
             Lsn.format(confirmed), Lsn.format(backlog.endLsn()));
       }
       return new PhaseResult(label, "PostgreSQL's WAL sender (logical decoding + pgoutput)", backlog.events(),
-          backlog.walBytes(), "WAL", seconds, parts(lsn, seconds), eventsOverTime(lsn, label));
+          backlog.walBytes(), "WAL", seconds, parts(lsn, seconds, warmUpPassed), eventsOverTime(lsn, label));
     }
   }
 
-  /** Rate of each part from when the flushed position passed the boundary LSN. */
-  private List<PhaseResult.PartRate> parts(Series lsn, double total) {
+  /**
+   * Rate of each part from when the flushed position passed the boundary LSN, and the steady
+   * rate after the warm-up, which the WAL sender passed {@code warmUpPassed} s into the phase.
+   */
+  private List<PhaseResult.PartRate> parts(Series lsn, double total, double warmUpPassed) {
+    List<PhaseResult.PartRate> steady = PhaseResult.afterWarmUp(backlog, warmUpPassed, total);
     double boundary = lsn.timeToReach(backlog.boundaryLsn() - backlog.startLsn());
     if (Double.isNaN(boundary) || backlog.batchedRows() == 0 || backlog.singleRows() == 0) {
-      return List.of();
+      return steady;
     }
-    return List.of(new PhaseResult.PartRate(backlog.txnSize() + "-row txns", backlog.batchedRows(), boundary),
-        new PhaseResult.PartRate("1-row txns", backlog.singleRows(), total - boundary));
+    return PhaseResult.concat(List.of(
+        new PhaseResult.PartRate(backlog.txnSize() + "-row txns", backlog.batchedRows(), boundary),
+        new PhaseResult.PartRate("1-row txns", backlog.singleRows(), total - boundary)), steady);
+  }
+
+  /**
+   * The slot's WAL sender's {@code sent_lsn} relative to the backlog's start, never going back
+   * (0 before the walsender exists, the last value after it exited).
+   */
+  private Sampler.Probe sentProbe(Connection c, String slot) {
+    long[] last = {0};
+    return () -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT r.sent_lsn::text FROM pg_stat_replication r"
+          + " JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = ?")) {
+        ps.setString(1, slot);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && rs.getString(1) != null) {
+            last[0] = Math.max(last[0], Lsn.parse(rs.getString(1)) - backlog.startLsn());
+          }
+        }
+      }
+      return last[0];
+    };
   }
 
   private Series eventsOverTime(Series lsn, String label) {

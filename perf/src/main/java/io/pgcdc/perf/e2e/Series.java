@@ -35,6 +35,11 @@ final class Series {
     points.add(new Point(seconds, value));
   }
 
+  /** The latest sample's value, NaN before the first. */
+  synchronized double lastValue() {
+    return points.isEmpty() ? Double.NaN : points.get(points.size() - 1).value();
+  }
+
   synchronized List<Point> points() {
     return Collections.unmodifiableList(new ArrayList<>(points));
   }
