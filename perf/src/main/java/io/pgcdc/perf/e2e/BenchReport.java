@@ -96,22 +96,8 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
       out.append(String.format(Locale.ROOT, "pgcdc: peak heap %s (-Xmx512m, target <= %d MB), peak RSS %s%n",
           r.peakHeapMb() < 0 ? "n/a (no GC ran)" : r.peakHeapMb() + " MB", HEAP_TARGET_MB,
           r.vmHwmKb() < 0 ? "n/a" : (r.vmHwmKb() / 1024) + " MB"));
-      if (r.live() != null) {
-        LatencyProbe.Result l = r.live();
-        LatencyStats s = l.stats();
-        out.append(String.format(Locale.ROOT, "%nlive: %,d txn/s offered, %,.0f achieved, %,d committed, %,d delivered%n",
-            l.targetRate(), l.achievedRate(), l.committed(), l.delivered()));
-        out.append(String.format(Locale.ROOT, "commit -> consumer delivery (commit_ts in body vs arrival):"
-            + " p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms  (p99 target <= %.0f ms)%n",
-            s.p50Millis(), s.p99Millis(), s.p999Millis(), s.maxMillis(), P99_TARGET_MILLIS));
-        LatencyStats st = l.steady();
-        out.append(String.format(Locale.ROOT, "  steady state (arrivals after the first %.0f s, %,d of %,d):"
-            + " p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms%n", l.warmUpSeconds(), st.count(), s.count(),
-            st.p50Millis(), st.p99Millis(), st.p999Millis(), st.maxMillis()));
-      }
-      out.append(String.format(Locale.ROOT, "pgcdc publish -> basic.ack (its own timer, last %.0f s: %s):"
-              + " p50 %s  p99 %s%n", PgcdcRun.CONFIRM_WINDOW_SECONDS,
-          r.confirmWindowLiveOnly() ? "the live phase only" : "includes the backlog",
+      out.append(String.format(Locale.ROOT, "pgcdc publish -> basic.ack (its own timer, last %.0f s: includes the"
+              + " backlog): p50 %s  p99 %s%n", PgcdcRun.CONFIRM_WINDOW_SECONDS,
           millis(r.confirmP50Seconds()), millis(r.confirmP99Seconds())));
     }
     if (debeziumRun != null) {
@@ -231,33 +217,9 @@ record BenchReport(String machine, Backlog backlog, List<PhaseResult> phases, Ph
           .put("peak_heap_mb", pgcdcRun.peakHeapMb()).put("peak_rss_kb", pgcdcRun.vmHwmKb())
           .put("backlog_cpu_seconds", pgcdcRun.backlogCpuSeconds())
           .put("cpu_micros_per_event", pgcdcRun.cpuMicrosPerEvent());
-      r.put("publish_confirm_window", pgcdcRun.confirmWindowLiveOnly() ? "live phase only" : "includes backlog");
+      r.put("publish_confirm_window", "includes backlog"); // read at the end of (c): the window holds its confirms
       pgcdcRun.confirmP50Seconds().ifPresent(v -> r.put("publish_confirm_p50_seconds", v));
       pgcdcRun.confirmP99Seconds().ifPresent(v -> r.put("publish_confirm_p99_seconds", v));
-      if (pgcdcRun.live() != null) {
-        LatencyProbe.Result l = pgcdcRun.live();
-        ObjectNode live = root.putObject("live");
-        live.put("measured", "commit_ts in message body -> arrival at a consumer (same clock)")
-            .put("target_rate", l.targetRate()).put("achieved_rate", l.achievedRate())
-            .put("committed", l.committed()).put("delivered", l.delivered())
-            .put("p50_ms", l.stats().p50Millis()).put("p99_ms", l.stats().p99Millis())
-            .put("p999_ms", l.stats().p999Millis()).put("max_ms", l.stats().maxMillis())
-            .put("mean_ms", l.stats().meanMillis());
-        ObjectNode steady = live.putObject("steady");
-        steady.put("measured", "same, deliveries arriving after the first warm_up_seconds")
-            .put("warm_up_seconds", l.warmUpSeconds()).put("count", l.steady().count())
-            .put("p50_ms", l.steady().p50Millis()).put("p99_ms", l.steady().p99Millis())
-            .put("p999_ms", l.steady().p999Millis()).put("max_ms", l.steady().maxMillis())
-            .put("mean_ms", l.steady().meanMillis());
-        ObjectNode over = live.putObject("per_second_ms");
-        for (Series s : l.overTime()) {
-          series(over.putArray(s.name()), s);
-        }
-        ObjectNode cpuOver = live.putObject("per_second_cpu");
-        for (Series s : pgcdcRun.liveCpu()) {
-          series(cpuOver.putArray(s.name()), s);
-        }
-      }
     }
     if (live != null) {
       LiveReport.json(root, live);

@@ -215,7 +215,7 @@ public final class EndToEndBench implements Callable<Integer> {
     PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs, cpu);
     cleanup.pgcdc(run);
     // (d) runs last, on a pgcdc process, slot and vhost of its own (LiveRun)
-    PgcdcRun.Result pgcdc = phase(problems, "(c) pgcdc", () -> run.run(db.slot(1), null));
+    PgcdcRun.Result pgcdc = phase(problems, "(c) pgcdc", () -> run.run(db.slot(1)));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
     PhaseResult broker = noRaw ? null

@@ -11,16 +11,15 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * Phases (c) and (d): pgcdc as a separate process ({@link PgcdcProcess}) streaming slot B into
- * exchange {@code <db>} (durable topic), whose row events land in the durable queue {@code <db>.q}
+ * Phase (c): pgcdc as a separate process ({@link PgcdcProcess}) streaming slot B into exchange
+ * {@code <db>} (durable topic), whose row events land in the durable queue {@code <db>.q}
  * (binding {@code public.bench_rows}) and whose schema event lands in {@code <db>.schema}
  * (binding {@code _schema.#}; without it the default {@code unroutable: stop} would stop
  * pgcdc). (c) ends when the queue holds every backlog event AND the slot's
  * {@code confirmed_flush_lsn} has reached the backlog's end LSN; the clock starts when pgcdc logs
  * that it streams (JVM start-up is reported separately); the {@link CpuMeter} accounts the same
- * span. Then the queue is purged, the broker left to settle ({@link BrokerSettle}) and, when (d)
- * is shorter than pgcdc's 60 s publish -> ack window, the wait stretched so that the window holds
- * (d) only; then the same process serves (d). Main thread plus the sampler.
+ * span. Then the queue is purged and pgcdc stopped; the live phase (d) runs elsewhere
+ * ({@link LiveRun}, a pgcdc process of its own). Main thread plus the sampler.
  */
 final class PgcdcRun {
 
@@ -28,13 +27,12 @@ final class PgcdcRun {
   static final double CONFIRM_WINDOW_SECONDS = 60;
 
   /**
-   * Everything (c) and (d) measured; {@code confirmWindowLiveOnly}: the publish -> ack quantiles
-   * were read when pgcdc's window held the live phase only (no backlog confirms).
+   * Everything (c) measured; the publish -> ack quantiles are pgcdc's own, read at the end of (c),
+   * so its 60 s window includes the backlog's confirms.
    */
   record Result(PhaseResult backlog, double startupSeconds, double queueFullSeconds, double flushedSeconds,
-                LatencyProbe.Result live, OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds,
-                long peakHeapMb, long vmHwmKb, double meanBodyBytes, double backlogCpuSeconds,
-                boolean confirmWindowLiveOnly, List<Series> liveCpu) {
+                OptionalDouble confirmP50Seconds, OptionalDouble confirmP99Seconds, long peakHeapMb, long vmHwmKb,
+                double meanBodyBytes, double backlogCpuSeconds) {
 
     /** pgcdc's own CPU (user + system, all its threads) per backlog event, µs: robust to a loaded machine. */
     double cpuMicrosPerEvent() {
@@ -79,7 +77,7 @@ final class PgcdcRun {
     return db.name() + ".schema";
   }
 
-  Result run(String slot, LatencyProbe live) throws Exception {
+  Result run(String slot) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(servers.rabbitUri());
     factory.setAutomaticRecoveryEnabled(false);
@@ -101,7 +99,6 @@ final class PgcdcRun {
         CpuMeter.Window window = cpu.open("(c) pgcdc", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
         Drained drained = drain(channel, pgcdc, slot);
         window.close(backlog.events());
-        long drainedAt = System.nanoTime();
         double backlogCpu = pgcdc.cpuSeconds() - cpuAtStart;
         java.util.Map<String, Double> threadsAtEnd = pgcdc.threadCpuSeconds();
         System.out.println(ProcCpu.threadCpuLine("(c) pgcdc", threadsAtStart, threadsAtEnd, backlog.events()));
@@ -109,49 +106,14 @@ final class PgcdcRun {
           drained.warmUp().print(pgcdc.cpuSeconds(), threadsAtEnd, backlog.measuredEvents());
         }
         channel.queuePurge(queue());
-        LatencyProbe.Result liveResult = null;
-        List<Series> liveCpu = List.of();
-        boolean confirmWindowLiveOnly = false;
-        if (live != null) {
-          cpu.settled(BrokerSettle.await("(d)", cpu::brokerSeconds,
-              () -> channel.queueDeclarePassive(queue()).getMessageCount()));
-          awaitConfirmWindow(drainedAt, live.seconds());
-          confirmWindowLiveOnly = true;
-          System.out.printf("bench: (d) %d single-row txns/s for %d s%n", live.rate(), live.seconds());
-          CpuMeter.Window liveWindow = cpu.open("(d) live", "pgcdc JVM", pgcdc.pid(), pgcdc::cpuSeconds);
-          CpuTimeline timeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
-          try {
-            liveResult = live.run(channel, queue());
-          } finally {
-            liveCpu = timeline.stop();
-          }
-          liveWindow.close(liveResult.committed()); // per transaction; includes the wait for the last deliveries
-          System.out.println("bench: (d) per second, broker/pgcdc cores and machine busy/iowait:"
-              + CpuTimeline.describe(liveCpu));
-        }
         OptionalDouble p50 = pgcdc.publishConfirmQuantile("0.5");
         OptionalDouble p99 = pgcdc.publishConfirmQuantile("0.99");
         long hwm = pgcdc.sampleVmHwmKb();
         double body = meanBody(pgcdc);
         pgcdc.stop(); // before reading the GC log: the JVM flushes it at exit
         return new Result(drained.backlog(), startup, drained.queueFullSeconds(), drained.flushedSeconds(),
-            liveResult, p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu, confirmWindowLiveOnly, liveCpu);
+            p50, p99, pgcdc.peakHeapMb(), hwm, body, backlogCpu);
       }
-    }
-  }
-
-  /**
-   * Sleeps until the backlog's last confirm is at least {@code 60 - liveSeconds} s old, so that
-   * pgcdc's 60 s publish -> ack window, read right after (d), covers (d) alone. Costs nothing when
-   * the settle wait already took that long or (d) lasts a minute or more.
-   */
-  private static void awaitConfirmWindow(long drainedAt, int liveSeconds) throws InterruptedException {
-    double idle = (System.nanoTime() - drainedAt) / 1e9;
-    double needed = CONFIRM_WINDOW_SECONDS - liveSeconds;
-    if (idle < needed) {
-      System.out.printf(java.util.Locale.ROOT, "bench: (d) waiting %.1f s more so that pgcdc's %.0f s publish -> ack"
-          + " window holds the live phase only%n", needed - idle, CONFIRM_WINDOW_SECONDS);
-      Thread.sleep((long) ((needed - idle) * 1000));
     }
   }
 
