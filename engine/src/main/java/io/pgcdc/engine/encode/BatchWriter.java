@@ -55,8 +55,7 @@ final class BatchWriter {
   /** Small arrays (taken out of ring outboxes in exchange for a batch) kept for reuse. */
   private static final int MAX_SMALL_SPARES = 256;
   private static final int SMALL_BYTES = 1024;
-  /** Power-of-two size classes of copied batches: 8 KiB (above RETAINED_BYTES) .. 8 MiB (the largest batch_max_bytes). */
-  private static final int MIN_CLASS = Integer.numberOfTrailingZeros(RETAINED_BYTES) + 1;
+  /** Largest power-of-two size class of copied batches (8 MiB, the largest batch_max_bytes); the smallest is 8 KiB. */
   private static final int MAX_CLASS = 23;
 
   private final int maxEvents;
@@ -142,8 +141,9 @@ final class BatchWriter {
     buf[used++] = ']'; // room reserved by add
     byte[] body = buf;
     boolean give = used > RETAINED_BYTES;
-    if (give && used < buf.length / 2) {
+    if (give && used < buf.length / 2 && used <= 1 << MAX_CLASS) {
       // Hand over a copy of less than twice its size, keep the working array: slots never pin mostly-empty arrays.
+      // (Only a working array grown for an oversized event can hold more than the largest class; it goes as it is.)
       int k = 32 - Integer.numberOfLeadingZeros(used - 1);
       body = take(spareClass.get(k), 1 << k);
       System.arraycopy(buf, 0, body, 0, used);

@@ -107,6 +107,23 @@ class BatchWriterTest {
   }
 
   @Test
+  void anEventLargerThanTheBiggestSizeClassAfterAnEvenLargerOneIsPublishedWhole() {
+    BatchWriter batches = new BatchWriter(Integer.MAX_VALUE, 1 << 20);
+    Outbox ring = ringOut(0x100);
+    add(batches, "public.a", 'I', 0, ring);
+    addBody(batches, "public.b", 1, 20 << 20, ring); // closes a into ring: ring is no longer empty
+    add(batches, "public.c", 'I', 2, ring); // b is copied into the non-empty ring: the 20 MiB working array stays
+    addBody(batches, "public.d", 3, 9 << 20, ringOut(0x200)); // fills less than half of it, above 8 MiB
+    Outbox last = ringOut(0x300);
+    add(batches, "public.e", 'I', 4, last); // closes d
+    assertThat(last.count()).isEqualTo(1);
+    assertThat(last.routingKey(0)).isEqualTo("public.d");
+    assertThat(last.length(0)).isEqualTo((9 << 20) + 2);
+    assertThat(last.bodies()[last.offset(0)]).isEqualTo((byte) '[');
+    assertThat(last.bodies()[last.offset(0) + last.length(0) - 1]).isEqualTo((byte) ']');
+  }
+
+  @Test
   void fullAndPartialBatchesCirculatingThroughARingAllocateNothingOnceThePoolsAreWarm() {
     int maxBytes = 64 << 10;
     BatchWriter batches = new BatchWriter(Integer.MAX_VALUE, maxBytes);
@@ -185,6 +202,17 @@ class BatchWriterTest {
     staging.coordinates(0x1000 + ordinal, COMMIT_LSN, 7);
     staging.beginMessage(key, (byte) op, ordinal);
     byte[] body = ("{\"o\":" + ordinal + "}").getBytes(StandardCharsets.US_ASCII);
+    staging.write(body, 0, body.length);
+    staging.endMessage();
+    batches.add(staging, 0, ring);
+  }
+
+  private void addBody(BatchWriter batches, String key, int ordinal, int length, Outbox ring) {
+    byte[] body = new byte[length];
+    java.util.Arrays.fill(body, (byte) '1');
+    staging.clear();
+    staging.coordinates(0x1000 + ordinal, COMMIT_LSN, 7);
+    staging.beginMessage(key, (byte) 'I', ordinal);
     staging.write(body, 0, body.length);
     staging.endMessage();
     batches.add(staging, 0, ring);
