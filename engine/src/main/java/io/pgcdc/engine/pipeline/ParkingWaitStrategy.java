@@ -13,8 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * uses it to heal a broker connection while no new events arrive).
  *
  * <p>The nap starts at {@code parkNanos} and doubles, up to {@link #MAX_NAP_FACTOR} times it, while
- * nothing arrives: each wake-up costs a few µs of CPU, and on 2 cores shared with PostgreSQL and
- * RabbitMQ the stages' idle polling was most of their CPU (perf/README.md, "where the time goes").
+ * nothing arrives, and further (see {@link IdleNap}) once the stage has waited longer than
+ * {@link IdleNap#GRACE_NANOS}: each wake-up costs several µs of CPU, and on 2 cores shared with
+ * PostgreSQL and RabbitMQ the stages' idle polling was most of their CPU (perf/README.md, "where the
+ * time goes", "Idle CPU").
  *
  * <p>Why not a blocking strategy: those take a lock on every publish, and on a 2-core machine shared
  * with PostgreSQL and RabbitMQ busy-spinning consumers steal the CPU the WAL sender needs. Parking
@@ -64,7 +66,7 @@ public final class ParkingWaitStrategy implements WaitStrategy {
           throw TimeoutException.INSTANCE;
         }
         LockSupport.parkNanos(nap);
-        nap = Math.min(nap << 1, parkNanos * MAX_NAP_FACTOR);
+        nap = IdleNap.next(nap, parkNanos * MAX_NAP_FACTOR, now - (deadline - timeoutNanos));
       }
     }
     return available;

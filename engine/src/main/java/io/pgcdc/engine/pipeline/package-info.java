@@ -18,7 +18,8 @@
  * <p>Threads: one per stage ({@code pgcdc-encode}, which runs decode and
  * encode through {@link io.pgcdc.engine.pipeline.SameThreadStages}, {@code pgcdc-journal}, {@code pgcdc-publish}), the confirm tracker on
  * the reader thread. Stages wait with {@link io.pgcdc.engine.pipeline.ParkingWaitStrategy} (no
- * locks on publish); a stage that throws stops the whole pipeline through
+ * locks on publish), napping longer once idle ({@link io.pgcdc.engine.pipeline.IdleNap}, as the
+ * slot reader does); a stage that throws stops the whole pipeline through
  * {@link io.pgcdc.engine.pipeline.StageFailureHandler} before its sequence passes the event.
  * {@link io.pgcdc.engine.pipeline.PipelineControl} is the shared stop switch.
  */

@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.pipeline.ConfirmTracker;
+import io.pgcdc.engine.pipeline.IdleNap;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
 import java.nio.ByteBuffer;
@@ -224,6 +225,8 @@ public final class SlotReader implements Runnable {
   }
 
   private void readUntilStopped() throws SQLException {
+    long idleSince = 0;
+    long nap = IDLE_PARK_NANOS;
     while (control.reading()) {
       ByteBuffer message = stream.readPending();
       // XLogData start of the message, or (no message) the newest keepalive WAL end if higher.
@@ -232,9 +235,17 @@ public final class SlotReader implements Runnable {
         tracker.release();
         offerServerPosition(position);
         maybeSendStatus();
-        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        long now = System.nanoTime();
+        if (idleSince == 0) {
+          idleSince = now;
+        }
+        LockSupport.parkNanos(nap);
+        // 200 µs while messages came within IdleNap's grace, so a steady stream is read promptly
+        nap = IdleNap.next(nap, IDLE_PARK_NANOS, now - idleSince);
         continue;
       }
+      idleSince = 0;
+      nap = IDLE_PARK_NANOS;
       // pgoutput sends Relation and Type messages with XLogData start 0: they belong where the
       // previous message was.
       long start = position == 0 ? receivedLsn : position;
