@@ -34,6 +34,9 @@ import picocli.CommandLine.Option;
         + " with --debezium also Debezium Server's RabbitMQ sink on the same backlog.")
 public final class EndToEndBench implements Callable<Integer> {
 
+  /** bin/pgcdc's default PGCDC_NICE: the bench starts pgcdc as the launcher does. */
+  static final int PGCDC_NICE_DEFAULT = 0;
+
   @Option(names = "--rows", description = "rows written in big transactions (default ${DEFAULT-VALUE})")
   long rows = 1_000_000;
 
@@ -99,6 +102,10 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--pgcdc-jvm-arg", description = "extra JVM flag for the pgcdc child, repeatable"
       + " (e.g. -XX:StartFlightRecording=filename=/tmp/pgcdc.jfr,settings=profile)")
   List<String> pgcdcJvmArgs = new ArrayList<>();
+
+  @Option(names = "--pgcdc-nice", description = "nice(1) increment for the pgcdc child, 0..19, as bin/pgcdc's"
+      + " PGCDC_NICE (default ${DEFAULT-VALUE})")
+  int pgcdcNice = PGCDC_NICE_DEFAULT;
 
   @Option(names = "--pgcdc-jar", description = "default ${DEFAULT-VALUE}")
   Path pgcdcJar = Path.of("tools/target/pgcdc.jar");
@@ -212,14 +219,14 @@ public final class EndToEndBench implements Callable<Integer> {
     add(phases, phase(problems, "(a') pg_recvlogical v2", () -> accounted(cpu, "(a') pg_recvlogical v2",
         backlog.events(), () -> recv.drain("pg_recvlogical (v2, streaming)", db.slot(2),
             List.of("proto_version=2", "streaming=on", "publication_names=" + db.publication())))));
-    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, jar, jvmOptions, timeout, batch, pgcdcJvmArgs, cpu);
+    PgcdcRun run = new PgcdcRun(servers, db, backlog, work, launch(jar), timeout, batch, cpu);
     cleanup.pgcdc(run);
     // (d) runs last, on a pgcdc process, slot and vhost of its own (LiveRun)
     PgcdcRun.Result pgcdc = phase(problems, "(c) pgcdc", () -> run.run(db.slot(1)));
     add(phases, pgcdc == null ? null : pgcdc.backlog());
     int body = pgcdc == null || Double.isNaN(pgcdc.meanBodyBytes()) ? 400 : (int) Math.round(pgcdc.meanBodyBytes());
     PhaseResult broker = noRaw ? null
-        : phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog.events(), body));
+        : phase(problems, "(b) raw RabbitMQ", () -> rawPublisher(cpu, raw, backlog, body));
     add(phases, broker);
     DebeziumRun.Result debeziumResult = null;
     if (dist != null) {
@@ -253,8 +260,12 @@ public final class EndToEndBench implements Callable<Integer> {
         null, null, problems, cpu.account(), live);
   }
 
+  private PgcdcLaunch launch(Path jar) {
+    return new PgcdcLaunch(jar, jvmOptions, pgcdcJvmArgs, pgcdcNice);
+  }
+
   private LiveRun liveRun(BenchServers servers, BenchDatabase db, Cleanup cleanup, Path work, Path jar, CpuMeter cpu) {
-    LiveRun live = new LiveRun(servers, db, work, jar, jvmOptions, pgcdcJvmArgs, cpu,
+    LiveRun live = new LiveRun(servers, db, work, launch(jar), cpu,
         new LatencyProbe(db, rate, seconds, writers, warmUpSeconds, liveLeadInSeconds),
         liveWarmUpSeconds > 0 ? new LatencyProbe(db, rate, liveWarmUpSeconds, writers, 0) : null,
         "own".equals(liveVhost), liveQueueVersion, liveCanaryRate);
@@ -266,12 +277,14 @@ public final class EndToEndBench implements Callable<Integer> {
    * (b) once the broker has settled, inside a CPU window that closes at the last ack (before the
    * queue is deleted); the consumer is this whole JVM, whose threads are also printed one by one.
    */
-  private static PhaseResult rawPublisher(CpuMeter cpu, RawPublisher raw, long events, int body) throws Exception {
+  private static PhaseResult rawPublisher(CpuMeter cpu, RawPublisher raw, Backlog backlog, int body)
+      throws Exception {
+    long events = backlog.events();
     cpu.settled(BrokerSettle.await("(b)", cpu::brokerSeconds, () -> 0));
     long self = ProcessHandle.current().pid();
     java.util.Map<String, Double> threads = ProcCpu.threadSeconds(self);
     CpuMeter.Window window = cpu.open("(b) raw RabbitMQ", "bench JVM (publisher)", self, CpuMeter::selfSeconds);
-    PhaseResult result = raw.publish(events, body, () -> window.close(events));
+    PhaseResult result = raw.publish(backlog, body, () -> window.close(events));
     System.out.println(ProcCpu.threadCpuLine("(b) bench JVM", threads, ProcCpu.threadSeconds(self), events));
     return result;
   }
@@ -319,6 +332,10 @@ public final class EndToEndBench implements Callable<Integer> {
           + " live-vhost=" + liveVhost + " live-queue-version=" + liveQueueVersion
           + "; rows/single >= 0 (both 0: live phase only, needs rate > 0), txn-size/seconds/writers >= 1,"
           + " live-vhost own|shared, live-queue-version 0..2");
+    }
+    if (pgcdcNice < 0 || pgcdcNice > 19) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--pgcdc-nice must be 0..19 (nice(1)"
+          + " increments), got " + pgcdcNice);
     }
     if (!Files.isRegularFile(pgcdcJar) || !Files.isRegularFile(jvmOptions)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "pgcdc jar or jvm options missing: "

@@ -36,9 +36,7 @@ final class LiveRun {
   private final BenchServers servers;
   private final BenchDatabase db;
   private final Path workDir;
-  private final Path pgcdcJar;
-  private final Path jvmOptions;
-  private final List<String> extraJvmArgs;
+  private final PgcdcLaunch launch;
   private final CpuMeter cpu;
   private final LatencyProbe probe;
   private final LatencyProbe warmUp;
@@ -47,16 +45,13 @@ final class LiveRun {
   private final int canaryRate;
   private volatile RabbitVhost vhost;
 
-  LiveRun(BenchServers servers, BenchDatabase db, Path workDir, Path pgcdcJar, Path jvmOptions,
-          List<String> extraJvmArgs, CpuMeter cpu, LatencyProbe probe, LatencyProbe warmUp, boolean ownVhost,
-          int queueVersion, int canaryRate) {
+  LiveRun(BenchServers servers, BenchDatabase db, Path workDir, PgcdcLaunch launch, CpuMeter cpu,
+          LatencyProbe probe, LatencyProbe warmUp, boolean ownVhost, int queueVersion, int canaryRate) {
     this.canaryRate = canaryRate;
     this.servers = servers;
     this.db = db;
     this.workDir = workDir;
-    this.pgcdcJar = pgcdcJar;
-    this.jvmOptions = jvmOptions;
-    this.extraJvmArgs = List.copyOf(extraJvmArgs);
+    this.launch = launch;
     this.cpu = cpu;
     this.probe = probe;
     this.warmUp = warmUp;
@@ -134,9 +129,8 @@ final class LiveRun {
       channel.queueBind(schemaQueue(), exchange(), "_schema.#");
       Sampler.Probe depth = () -> channel.queueDeclarePassive(queue()).getMessageCount();
       long launched = System.nanoTime();
-      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc-live"), pgcdcJar, jvmOptions,
-          extraJvmArgs, PgcdcRun.yaml(servers, db, uri, exchange(), slot, "none",
-          workDir.resolve("pgcdc-live").resolve("journal")))) {
+      try (PgcdcProcess pgcdc = launch.start(workDir.resolve("pgcdc-live"), PgcdcRun.yaml(servers, db, uri,
+          exchange(), slot, "none", workDir.resolve("pgcdc-live").resolve("journal")))) {
         pgcdc.awaitStreaming(Duration.ofSeconds(120));
         double startup = (System.nanoTime() - launched) / 1e9;
         LatencyProbe.Result warm = null;

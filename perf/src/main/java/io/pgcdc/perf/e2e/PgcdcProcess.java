@@ -40,19 +40,22 @@ final class PgcdcProcess extends ChildProcess {
     this.dir = dir;
   }
 
-  /** Starts the child; {@code jar} is tools/target/pgcdc.jar, {@code jvmOptions} its jvm.options. */
-  static PgcdcProcess start(Path dir, Path jar, Path jvmOptions, List<String> extraJvmArgs, String yaml)
-      throws IOException {
+  /** Starts the child as {@code launch} says (jar, its jvm.options, extra flags, nice). */
+  static PgcdcProcess start(Path dir, PgcdcLaunch launch, String yaml) throws IOException {
     Files.createDirectories(dir);
     Path config = dir.resolve("pgcdc.yaml");
     Files.writeString(config, yaml);
     List<String> cmd = new ArrayList<>();
+    if (launch.nice() > 0) {
+      // as bin/pgcdc does: nice(1) execs java, so the pid stays the JVM's
+      cmd.addAll(List.of("nice", "-n", Integer.toString(launch.nice())));
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String flag : Files.readString(jvmOptions).trim().split("\\s+")) {
+    for (String flag : Files.readString(launch.jvmOptions()).trim().split("\\s+")) {
       cmd.add(flag);
     }
-    cmd.addAll(extraJvmArgs);
-    cmd.addAll(List.of("-Xmx512m", "-Xlog:gc:file=" + dir.resolve("gc.log"), "-jar", jar.toString(),
+    cmd.addAll(launch.jvmArgs());
+    cmd.addAll(List.of("-Xmx512m", "-Xlog:gc:file=" + dir.resolve("gc.log"), "-jar", launch.jar().toString(),
         "run", "--config", config.toString()));
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("pgcdc.log").toFile());

@@ -44,24 +44,20 @@ final class PgcdcRun {
   private final BenchDatabase db;
   private final Backlog backlog;
   private final Path workDir;
-  private final Path pgcdcJar;
-  private final Path jvmOptions;
+  private final PgcdcLaunch launch;
   private final Duration timeout;
   private final String batch;
-  private final List<String> extraJvmArgs;
   private final CpuMeter cpu;
 
-  PgcdcRun(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, Path pgcdcJar,
-           Path jvmOptions, Duration timeout, String batch, List<String> extraJvmArgs, CpuMeter cpu) {
+  PgcdcRun(BenchServers servers, BenchDatabase db, Backlog backlog, Path workDir, PgcdcLaunch launch,
+           Duration timeout, String batch, CpuMeter cpu) {
     this.cpu = cpu;
     this.batch = batch;
-    this.extraJvmArgs = List.copyOf(extraJvmArgs);
+    this.launch = launch;
     this.servers = servers;
     this.db = db;
     this.backlog = backlog;
     this.workDir = workDir;
-    this.pgcdcJar = pgcdcJar;
-    this.jvmOptions = jvmOptions;
     this.timeout = timeout;
   }
 
@@ -89,8 +85,7 @@ final class PgcdcRun {
       channel.queueDeclare(schemaQueue(), true, false, false, null);
       channel.queueBind(schemaQueue(), exchange(), "_schema.#");
       long launched = System.nanoTime();
-      try (PgcdcProcess pgcdc = PgcdcProcess.start(workDir.resolve("pgcdc"), pgcdcJar, jvmOptions, extraJvmArgs,
-          yaml(slot))) {
+      try (PgcdcProcess pgcdc = launch.start(workDir.resolve("pgcdc"), yaml(slot))) {
         pgcdc.awaitStreaming(Duration.ofSeconds(120));
         double startup = (System.nanoTime() - launched) / 1e9;
         System.out.printf("bench: (c) pgcdc pid %d streaming after %.1f s%n", pgcdc.pid(), startup);

@@ -32,12 +32,14 @@ final class RawPublisher {
     this.maxInFlight = maxInFlight;
   }
 
-  PhaseResult publish(long messages, int bodySize) throws Exception {
-    return publish(messages, bodySize, () -> { });
-  }
-
-  /** As {@link #publish(long, int)}; {@code acked} runs when the last ack came, before the queue is deleted. */
-  PhaseResult publish(long messages, int bodySize, Runnable acked) throws Exception {
+  /**
+   * Publishes one message per event of {@code backlog}; {@code acked} runs when the last ack came,
+   * before the queue is deleted. With a warm-up ({@code --backlog-warm-up}) the result also holds
+   * the rate after the first {@code warmUpRows} confirms: the same message range, and so the same
+   * queue depth, as pgcdc's steady figure.
+   */
+  PhaseResult publish(Backlog backlog, int bodySize, Runnable acked) throws Exception {
+    long messages = backlog.events();
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(uri);
     factory.setAutomaticRecoveryEnabled(false);
@@ -81,7 +83,8 @@ final class RawPublisher {
       channel.queueDelete(name);
       channel.exchangeDelete(name);
       return new PhaseResult("raw RabbitMQ publisher", "RabbitMQ (persistent, confirms, one queue)",
-          messages, messages * bodySize, "body", seconds, java.util.List.of(),
+          messages, messages * bodySize, "body", seconds,
+          PhaseResult.afterWarmUp(backlog, progress.timeToReach(backlog.warmUpRows()), seconds),
           progress.rate("raw RabbitMQ publisher", "events/s", 1.0));
     }
   }

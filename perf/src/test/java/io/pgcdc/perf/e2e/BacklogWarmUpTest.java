@@ -57,6 +57,22 @@ class BacklogWarmUpTest {
   }
 
   @Test
+  void reportComparesPgcdcWithTheRawPublisherOverTheSameMessagesAfterTheWarmUp() throws Exception {
+    PhaseResult pgcdc = phase("pgcdc", 4.0, PhaseResult.afterWarmUp(WARMED, 2.25, 4.0)); // 400/s steady
+    PhaseResult raw = phase("raw RabbitMQ publisher", 2.5, PhaseResult.afterWarmUp(WARMED, 1.5, 2.5)); // 700/s
+    BenchReport report = new BenchReport("m", WARMED, List.of(pgcdc, raw), null, raw, pgcdc, null, null, List.of(),
+        CpuMeter.MachineAccount.NONE);
+
+    assertThat(report.ratioToBroker()).isCloseTo(0.625, within(1e-9));
+    assertThat(report.steadyRatioToBroker()).isCloseTo(400.0 / 700.0, within(1e-9));
+    assertThat(report.table())
+        .contains("pgcdc / raw RabbitMQ   = 0.63 (target >= 0.90)")
+        .contains("pgcdc / raw RabbitMQ   = 0.57 after the 300-row warm-up (steady, same message range");
+    assertThat(new ObjectMapper().readTree(report.json()).path("ratio_pgcdc_to_raw_rabbitmq_after_warm_up").asDouble())
+        .isCloseTo(400.0 / 700.0, within(1e-9));
+  }
+
+  @Test
   void reportWithoutWarmUpHasNoSteadyRatio() throws Exception {
     Backlog plain = new Backlog(1_000, 100, 0, 0x1000, 0x9000, 0x9000, 0.5, 180);
     PhaseResult wal = phase("pg_recvlogical", 2.0, List.of());
