@@ -1,56 +1,31 @@
 package io.pgcdc.perf.e2e;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
  * CPU second by second during the live phase: the broker node's and the consumer's cores, and the
  * machine's busy and iowait shares, so a latency spike in the per-second chart can be matched with
- * who was busy (or waiting on disk) at that moment. Samples once a second on its own daemon thread
- * ({@code bench-cpu-timeline}); {@link #stop()} is called by the thread that started it.
+ * who was busy (or waiting on disk) at that moment. Samples once a second ({@link SecondSampler},
+ * thread {@code bench-cpu-timeline}); {@link #stop()} is called by the thread that started it.
  */
 final class CpuTimeline {
 
   /** One reading: seconds since start, cumulative CPU seconds of broker and consumer, machine ticks. */
   record Sample(double seconds, double brokerSeconds, double consumerSeconds, ProcCpu.MachineTicks machine) { }
 
-  private final DoubleSupplier broker;
-  private final DoubleSupplier consumer;
   private final long t0 = System.nanoTime();
-  private final List<Sample> samples = new ArrayList<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "bench-cpu-timeline");
-    t.setDaemon(true);
-    return t;
-  });
+  private final SecondSampler<Sample> sampler;
 
   CpuTimeline(DoubleSupplier broker, DoubleSupplier consumer) {
-    this.broker = broker;
-    this.consumer = consumer;
-    timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
-  }
-
-  private void sample() {
-    Sample s = new Sample((System.nanoTime() - t0) / 1e9, broker.getAsDouble(), consumer.getAsDouble(),
-        ProcCpu.machine());
-    synchronized (samples) {
-      samples.add(s);
-    }
+    sampler = new SecondSampler<>("bench-cpu-timeline", () -> new Sample((System.nanoTime() - t0) / 1e9,
+        broker.getAsDouble(), consumer.getAsDouble(), ProcCpu.machine()), CpuTimeline::perInterval);
   }
 
   /** Stops sampling (one last sample) and returns the per-second series. */
   List<Series> stop() throws InterruptedException {
-    timer.shutdown();
-    timer.awaitTermination(5, TimeUnit.SECONDS);
-    sample();
-    synchronized (samples) {
-      return perInterval(samples);
-    }
+    return sampler.stop();
   }
 
   /** Between consecutive samples: broker and consumer cores, machine busy % and iowait % of all cores. */

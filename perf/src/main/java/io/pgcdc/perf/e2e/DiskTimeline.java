@@ -3,21 +3,17 @@ package io.pgcdc.perf.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * The machine's disks second by second during (d), from {@code /proc/diskstats} (whole disks, not
  * partitions, summed): writes and cache flushes completed (an {@code fsync} on ext4 is one flush),
  * and the milliseconds the device spent on them, so a latency spike can be matched with a slow or
- * busy disk (RabbitMQ's and PostgreSQL's fsyncs both land here). Samples once a second on its own
- * daemon thread ({@code bench-disk-timeline}); {@link #stop()} is called by the thread that started
- * it. On a system without {@code /proc/diskstats} every series stays empty.
+ * busy disk (RabbitMQ's and PostgreSQL's fsyncs both land here). Samples once a second
+ * ({@link SecondSampler}, thread {@code bench-disk-timeline}); {@link #stop()} is called by the
+ * thread that started it. On a system without {@code /proc/diskstats} every series stays empty.
  */
 final class DiskTimeline {
 
@@ -28,25 +24,15 @@ final class DiskTimeline {
   record Counters(double seconds, long writes, long writeMillis, long flushes, long flushMillis) { }
 
   private final long t0 = System.nanoTime();
-  private final List<Counters> samples = new ArrayList<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "bench-disk-timeline");
-    t.setDaemon(true);
-    return t;
-  });
+  private final SecondSampler<Counters> sampler =
+      new SecondSampler<>("bench-disk-timeline", this::read, DiskTimeline::perInterval);
 
-  DiskTimeline() {
-    timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
-  }
-
-  private void sample() {
+  /** The counters now, or null without a readable {@code /proc/diskstats} (the timeline stays empty). */
+  private Counters read() {
     try {
-      Counters c = parse((System.nanoTime() - t0) / 1e9, Files.readAllLines(DISKSTATS));
-      synchronized (samples) {
-        samples.add(c);
-      }
+      return parse((System.nanoTime() - t0) / 1e9, Files.readAllLines(DISKSTATS));
     } catch (IOException | RuntimeException e) {
-      // no /proc/diskstats (or an unexpected format): the timeline stays empty
+      return null;
     }
   }
 
@@ -76,12 +62,7 @@ final class DiskTimeline {
 
   /** Stops sampling (one last sample) and returns writes/s, flushes/s and device ms per second of each. */
   List<Series> stop() throws InterruptedException {
-    timer.shutdown();
-    timer.awaitTermination(5, TimeUnit.SECONDS);
-    sample();
-    synchronized (samples) {
-      return perInterval(samples);
-    }
+    return sampler.stop();
   }
 
   static List<Series> perInterval(List<Counters> samples) {

@@ -3,6 +3,8 @@ package io.pgcdc.perf.e2e;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -91,23 +93,36 @@ final class RabbitVhost implements AutoCloseable {
     }
   }
 
-  /** Runs {@code rabbitmqctl args}; null on success, else why not. */
+  /**
+   * Runs {@code rabbitmqctl args}; null on success, else why not. Its output goes to a file read
+   * after the wait, so a hung rabbitmqctl hits the timeout instead of blocking a pipe read.
+   */
   private static String run(String... args) {
     List<String> cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
     cmd.addAll(List.of(args));
+    Path log = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      log = Files.createTempFile("pgcdc-bench-rabbitmqctl", ".log");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return "rabbitmqctl " + args[0] + " timed out";
       }
+      String out = Files.readString(log, StandardCharsets.UTF_8).trim();
       return p.exitValue() == 0 ? null : "rabbitmqctl " + args[0] + " exited " + p.exitValue() + ": " + out;
     } catch (java.io.IOException e) {
       return "rabbitmqctl not runnable: " + e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
+    } finally {
+      if (log != null) {
+        try {
+          Files.deleteIfExists(log);
+        } catch (java.io.IOException ignored) {
+          // a temp file left in /tmp is harmless
+        }
+      }
     }
   }
 }
