@@ -7,12 +7,13 @@ import java.util.concurrent.TimeUnit;
  * first one up to a busy cap while work was seen in the last {@link #GRACE_NANOS}, and up to
  * {@link #IDLE_MAX_NANOS} once the thread has been idle longer than that.
  *
- * <p>Why: each wake-up costs 10-15 µs of CPU on this kind of VM (a timer interrupt, a futex, a
- * context switch), so four threads napping at most 0.2-0.8 ms kept an idle pgcdc at ~11 % of a
- * core (perf/README.md, "Idle CPU"). Traffic with gaps shorter than the grace (5 events/s or
- * more) never sees a long nap, so its latency does not change (a 20 ms grace added ~5 ms at p50 at
- * 20 transactions/s); the first event after an idle spell waits at most one long nap per thread.
- * A ring stage's wait restarts every 500 ms (its timeout), so stages save less than the reader.
+ * <p>Why: each wake-up costs 10-30 µs of CPU on this kind of VM (a timer interrupt, a futex, a
+ * context switch), so four threads napping at most 0.2-0.8 ms kept an idle pgcdc at ~14 % of a
+ * core; with these naps it is ~9 % (perf/README.md, "Idle CPU"). Traffic with gaps shorter than
+ * the grace (5 events/s or more) never sees a long nap, so its latency does not change (a 20 ms
+ * grace added ~5 ms at p50 at 20 transactions/s); the first event after an idle spell waits at most
+ * one long nap per thread. A ring stage's wait restarts every 500 ms (its timeout), so stages save
+ * less than the reader.
  *
  * <p>Threading: stateless.
  */
