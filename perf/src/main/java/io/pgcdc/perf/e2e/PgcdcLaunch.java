@@ -12,15 +12,13 @@ import java.util.List;
  * @param jar        pgcdc.jar
  * @param jvmOptions the JVM flags file built with it
  * @param jvmArgs    extra JVM flags, after {@code jvmOptions}
- * @param nice       nice(1) increment for the child, 0..19
+ * @param nice       nice(1) increment for the child, 0..19 (checked with the other options in
+ *                   {@code EndToEndBench.validate})
  */
 record PgcdcLaunch(Path jar, Path jvmOptions, List<String> jvmArgs, int nice) {
 
   PgcdcLaunch {
     jvmArgs = List.copyOf(jvmArgs);
-    if (nice < 0 || nice > 19) {
-      throw new IllegalArgumentException("--pgcdc-nice must be 0..19, got " + nice);
-    }
   }
 
   /** Starts {@code pgcdc run} in {@code dir} with {@code yaml} as its configuration. */
