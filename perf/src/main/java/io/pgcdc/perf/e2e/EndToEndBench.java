@@ -83,6 +83,12 @@ public final class EndToEndBench implements Callable<Integer> {
       + " into a queue of its own, to tell broker stalls from pgcdc's (0 = off; default ${DEFAULT-VALUE})")
   int liveCanaryRate = 100;
 
+  @Option(names = "--live-pg-probe", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "live phase: also read a test_decoding slot beside pgcdc, to tell PostgreSQL's share of the"
+      + " latency (a second logical decoder: on 2 cores it costs PostgreSQL ~70 µs per transaction and this JVM"
+      + " ~0.1 core, and raised p99 from ~60 ms to 0.2-1.4 s in session 6; default off)")
+  boolean livePgProbe;
+
   @Option(names = "--writers", description = "live phase: writer connections (default ${DEFAULT-VALUE})")
   int writers = 16;
 
@@ -268,7 +274,7 @@ public final class EndToEndBench implements Callable<Integer> {
     LiveRun live = new LiveRun(servers, db, work, launch(jar), cpu,
         new LatencyProbe(db, rate, seconds, writers, warmUpSeconds, liveLeadInSeconds),
         liveWarmUpSeconds > 0 ? new LatencyProbe(db, rate, liveWarmUpSeconds, writers, 0) : null,
-        "own".equals(liveVhost), liveQueueVersion, liveCanaryRate);
+        "own".equals(liveVhost), liveQueueVersion, liveCanaryRate, livePgProbe);
     cleanup.live(live);
     return live;
   }

@@ -22,7 +22,7 @@ import java.util.OptionalDouble;
  *   pgcdc start on slot "live" -> warm-up: --live-warm-up s at the rate (JIT, connections; printed, not the headline)
  *   BrokerSettle -> broker baseline: raw publisher at the rate, same body/queue kind ({@link BrokerBaseline})
  *   BrokerSettle -> (wait until pgcdc's 60 s publish -> ack window holds lead-in + (d) only)
- *   PostgreSQL probe starts (slot "lw", test_decoding)
+ *   PostgreSQL probe starts (slot "lw", test_decoding; not with --no-live-pg-probe)
  *   one schedule at the rate: lead-in (--live-lead-in s, the idle -> busy edge, printed beside), then
  *   (d): writers -> PG -> pgcdc -> queue -> consumer (commit_ts vs arrival), whole-span percentiles;
  *        beside it: commit -> walsender client ({@link WalSenderProbe}), a broker canary,
@@ -43,11 +43,14 @@ final class LiveRun {
   private final boolean ownVhost;
   private final Map<String, Object> queueArguments;
   private final int canaryRate;
+  private final boolean pgProbe;
   private volatile RabbitVhost vhost;
 
   LiveRun(BenchServers servers, BenchDatabase db, Path workDir, PgcdcLaunch launch, CpuMeter cpu,
-          LatencyProbe probe, LatencyProbe warmUp, boolean ownVhost, int queueVersion, int canaryRate) {
+          LatencyProbe probe, LatencyProbe warmUp, boolean ownVhost, int queueVersion, int canaryRate,
+          boolean pgProbe) {
     this.canaryRate = canaryRate;
+    this.pgProbe = pgProbe;
     this.servers = servers;
     this.db = db;
     this.workDir = workDir;
@@ -152,9 +155,11 @@ final class LiveRun {
         // PostgreSQL's share: a test_decoding slot created now (nothing commits until the lead-in),
         // read from the lead-in on; its walsender's start-up falls in the lead-in, its polling not
         // in the broker baseline
-        WalSenderProbe walSender = new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
-            probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000);
-        walSender.start(System.nanoTime());
+        WalSenderProbe walSender = pgProbe ? new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
+            probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000) : null;
+        if (walSender != null) {
+          walSender.start(System.nanoTime());
+        }
         Beside beside = new Beside(pgcdc, walSender, uri, bodyBytes);
         LatencyProbe.Result live;
         WalSenderProbe.Result pg;
@@ -166,7 +171,7 @@ final class LiveRun {
         try {
           live = probe.run(channel, queue(), beside::start);
         } finally {
-          pg = walSender.stop();
+          pg = walSender == null ? null : walSender.stop();
           canaryResult = awaitCanary(beside.canary);
           if (beside.cpuTimeline != null) {
             cpuSeries = beside.cpuTimeline.stop();
@@ -177,6 +182,9 @@ final class LiveRun {
         double fromUptime = beside.fromUptime;
         double toUptime = pgcdc.uptimeSeconds();
         window.close(live.committed()); // per transaction; includes the wait for the last deliveries
+        // per thread: is the JIT still compiling, which stage wakes most (per transaction, as the window)
+        System.out.println(ProcCpu.threadCpuLine("(d) pgcdc", "in the measured span (per transaction)",
+            beside.threadsAtStart, pgcdc.threadCpuSeconds(), live.committed()));
         System.out.println("bench: (d) per second, broker/pgcdc cores and machine busy/iowait:"
             + CpuTimeline.describe(cpuSeries));
         System.out.println("bench: (d) per second, disk writes (ms busy)/flushes (ms busy):"
@@ -191,9 +199,9 @@ final class LiveRun {
         pgcdc.stop(); // flushes the GC log
         GcPauses gc = GcPauses.in(pgcdc.gcLog(), fromUptime, toUptime);
         // the canary started with the lead-in: its second = the measured span's + lead-in
-        System.out.print(LiveReport.spikes("lead-in second", live.leadInOverTime(), pg.before(), canaryResult, 0,
+        System.out.print(LiveReport.spikes("lead-in second", live.leadInOverTime(), pg == null ? null : pg.before(), canaryResult, 0,
             GcPauses.perSecond(pgcdc.gcLog(), leadInUptime)));
-        System.out.print(LiveReport.spikes("second", live.overTime(), pg.overTime(), canaryResult,
+        System.out.print(LiveReport.spikes("second", live.overTime(), pg == null ? null : pg.overTime(), canaryResult,
             probe.leadInSeconds(), GcPauses.perSecond(pgcdc.gcLog(), fromUptime)));
         return new Result(vhost.note(), queueKind, startup, body, warm, baseline, live, pg, p50, p99, gc,
             cpuSeries, diskSeries, canaryResult);
@@ -216,6 +224,7 @@ final class LiveRun {
     DiskTimeline diskTimeline;
     java.util.concurrent.FutureTask<BrokerBaseline.Result> canary;
     double fromUptime;
+    Map<String, Double> threadsAtStart = Map.of();
 
     Beside(PgcdcProcess pgcdc, WalSenderProbe walSender, String uri, int bodyBytes) {
       this.pgcdc = pgcdc;
@@ -229,7 +238,10 @@ final class LiveRun {
       cpuTimeline = new CpuTimeline(cpu::brokerSeconds, pgcdc::cpuSeconds);
       diskTimeline = new DiskTimeline();
       fromUptime = pgcdc.uptimeSeconds();
-      walSender.restartClock(System.nanoTime());
+      threadsAtStart = pgcdc.threadCpuSeconds();
+      if (walSender != null) {
+        walSender.restartClock(System.nanoTime());
+      }
       System.out.printf(Locale.ROOT, "bench: (d) measured span starts at pgcdc uptime %.3f s%n", fromUptime);
     }
   }

@@ -149,4 +149,19 @@ class LiveDiagnosticsTest {
     assertThat(json.path("walsender").path("p99_ms").asDouble()).isEqualTo(5.0);
     assertThat(json.path("ratio_p99_to_broker_baseline").asDouble()).isCloseTo(2.0, within(1e-9));
   }
+  @Test
+  void liveSectionSaysPostgresShareWasNotMeasuredWithoutTheProbe() throws Exception {
+    LatencyStats stats = new LatencyStats(60_000, 4.0, 40.0, 60.0, 70.0, 5.0);
+    LatencyProbe.Result live = new LatencyProbe.Result(2000, 2000.0, 60_000, 60_000, stats, List.of(), stats, 5);
+    BrokerBaseline.Result baseline = new BrokerBaseline.Result(2000, 730, 60_000, 60_000, 60_000, stats,
+        stats, List.of(), List.of());
+    LiveRun.Result result = new LiveRun.Result("vhost v", "classic {x-queue-version=2}", 3.0, 730, null, baseline,
+        live, null, OptionalDouble.empty(), OptionalDouble.empty(), new GcPauses(0, 0, 0), List.of(), List.of(), null);
+    BenchReport report = new BenchReport("m", new Backlog(0, 1, 0, 0, 0, 0, 0, Double.NaN), List.of(), null, null,
+        null, null, null, List.of(), CpuMeter.MachineAccount.NONE, result);
+
+    assertThat(report.table()).contains("PostgreSQL's share: not measured (--live-pg-probe")
+        .doesNotContain("commit -> walsender client");
+    assertThat(new ObjectMapper().readTree(report.json()).path("live").has("walsender")).isFalse();
+  }
 }
