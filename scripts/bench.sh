@@ -46,6 +46,7 @@ fi
 
 command -v pg_recvlogical >/dev/null || { echo "bench: pg_recvlogical not found; install postgresql-client" >&2; exit 1; }
 
+# holds the servers lock while it runs: never beside scripts/test.sh (its fault tests restart the broker)
 # shellcheck disable=SC2046  # jvm.options is a list of flags, split on purpose
-exec java $(cat "$jvm_options") -Djava.awt.headless=true -cp "$bench_jar" \
+exec bash scripts/services.sh exclusive java $(cat "$jvm_options") -Djava.awt.headless=true -cp "$bench_jar" \
   io.pgcdc.perf.e2e.EndToEndBench --pgcdc-jar "$pgcdc_jar" --jvm-options "$jvm_options" --out "$out" ${args[@]+"${args[@]}"}

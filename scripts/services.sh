@@ -8,6 +8,11 @@
 #   scripts/services.sh status        one line per server
 #   scripts/services.sh down [NAME..] stop what `up` started (postgres, rabbitmq, zookeeper);
 #                                     servers that were already running are never touched
+#   scripts/services.sh exclusive CMD.. run CMD holding this machine's servers lock
+#                                     ($PGCDC_SERVERS_LOCK, default /tmp/pgcdc-servers.lock), after
+#                                     waiting for whoever holds it: test.sh and bench.sh use it, so
+#                                     a benchmark never runs while the fault tests restart RabbitMQ
+#                                     and PostgreSQL, and a test run never shares the machine with one
 #
 # Runs unattended (CI=true, no stdin, as root or with sudo). Idempotent: a second `up` changes
 # nothing. PostgreSQL is restarted only when a setting that needs a restart is wrong.
@@ -305,10 +310,24 @@ cmd_down() {
   done
 }
 
+cmd_exclusive() {
+  [ $# -gt 0 ] || die "exclusive: give the command to run"
+  local lock="${PGCDC_SERVERS_LOCK:-/tmp/pgcdc-servers.lock}"
+  if command -v flock >/dev/null; then
+    exec 9>>"$lock"
+    if ! flock -n 9; then
+      log "waiting for the bench or test run that holds $lock (it restarts or loads these servers)"
+      flock 9
+    fi
+  fi
+  exec "$@"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  exclusive) shift; cmd_exclusive "$@" ;;
   env) cmd_env ;;
   status) cmd_status ;;
   down) shift; cmd_down "$@" ;;
-  *) echo "usage: scripts/services.sh up|env|status|down [postgres|rabbitmq|zookeeper...]" >&2; exit 2 ;;
+  *) echo "usage: scripts/services.sh up|env|status|down [postgres|rabbitmq|zookeeper...]|exclusive CMD..." >&2; exit 2 ;;
 esac

@@ -20,4 +20,5 @@ trap stop_what_we_started EXIT
 
 bash scripts/services.sh up </dev/null
 eval "$(bash scripts/services.sh env)"
-mvn -B -Dstyle.color=never verify "$@"
+# one run at a time on these servers (the fault tests restart them; a benchmark would skew both)
+bash scripts/services.sh exclusive mvn -B -Dstyle.color=never verify "$@"
