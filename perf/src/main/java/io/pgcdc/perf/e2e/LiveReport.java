@@ -47,7 +47,8 @@ final class LiveReport {
         out.append("  ").append(r.walSender().problem()).append(System.lineSeparator());
       }
     } else {
-      out.append("  PostgreSQL's share: not measured (--live-pg-probe measures it, at a cost; see perf/README.md)").append(System.lineSeparator());
+      out.append("  PostgreSQL's share: not measured (--live-pg-probe measures it, at a cost; see perf/README.md)")
+          .append(System.lineSeparator());
     }
     out.append(String.format(Locale.ROOT, "  pgcdc publish -> basic.ack (its own 60 s timer: lead-in + measured span):"
         + " p50 %s  p99 %s%n", millis(r.confirmP50Seconds()), millis(r.confirmP99Seconds())));

@@ -22,7 +22,7 @@ import java.util.OptionalDouble;
  *   pgcdc start on slot "live" -> warm-up: --live-warm-up s at the rate (JIT, connections; printed, not the headline)
  *   BrokerSettle -> broker baseline: raw publisher at the rate, same body/queue kind ({@link BrokerBaseline})
  *   BrokerSettle -> (wait until pgcdc's 60 s publish -> ack window holds lead-in + (d) only)
- *   PostgreSQL probe starts (slot "lw", test_decoding; not with --no-live-pg-probe)
+ *   with --live-pg-probe: PostgreSQL probe starts (slot "lw", test_decoding)
  *   one schedule at the rate: lead-in (--live-lead-in s, the idle -> busy edge, printed beside), then
  *   (d): writers -> PG -> pgcdc -> queue -> consumer (commit_ts vs arrival), whole-span percentiles;
  *        beside it: commit -> walsender client ({@link WalSenderProbe}), a broker canary,
@@ -152,12 +152,13 @@ final class LiveRun {
         awaitConfirmWindow(warmedAt, probe.leadInSeconds() + probe.seconds());
         System.out.printf("bench: (d) %d single-row txns/s: %d s lead-in (the idle -> busy edge, reported"
             + " beside), then %d s measured%n", probe.rate(), probe.leadInSeconds(), probe.seconds());
-        // PostgreSQL's share: a test_decoding slot created now (nothing commits until the lead-in),
-        // read from the lead-in on; its walsender's start-up falls in the lead-in, its polling not
-        // in the broker baseline
-        WalSenderProbe walSender = pgProbe ? new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
-            probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000) : null;
-        if (walSender != null) {
+        // PostgreSQL's share (opt-in: a second logical decoder loads the machine under test): a
+        // test_decoding slot created now (nothing commits until the lead-in), read from the lead-in on;
+        // its walsender's start-up falls in the lead-in, its polling not in the broker baseline
+        WalSenderProbe walSender = null;
+        if (pgProbe) {
+          walSender = new WalSenderProbe(servers, db.name(), db.createSlot("lw", "test_decoding"),
+              probe.rate() * (probe.leadInSeconds() + probe.seconds()) + 1000);
           walSender.start(System.nanoTime());
         }
         Beside beside = new Beside(pgcdc, walSender, uri, bodyBytes);
@@ -199,10 +200,10 @@ final class LiveRun {
         pgcdc.stop(); // flushes the GC log
         GcPauses gc = GcPauses.in(pgcdc.gcLog(), fromUptime, toUptime);
         // the canary started with the lead-in: its second = the measured span's + lead-in
-        System.out.print(LiveReport.spikes("lead-in second", live.leadInOverTime(), pg == null ? null : pg.before(), canaryResult, 0,
-            GcPauses.perSecond(pgcdc.gcLog(), leadInUptime)));
-        System.out.print(LiveReport.spikes("second", live.overTime(), pg == null ? null : pg.overTime(), canaryResult,
-            probe.leadInSeconds(), GcPauses.perSecond(pgcdc.gcLog(), fromUptime)));
+        System.out.print(LiveReport.spikes("lead-in second", live.leadInOverTime(), pg == null ? null : pg.before(),
+            canaryResult, 0, GcPauses.perSecond(pgcdc.gcLog(), leadInUptime)));
+        System.out.print(LiveReport.spikes("second", live.overTime(), pg == null ? null : pg.overTime(),
+            canaryResult, probe.leadInSeconds(), GcPauses.perSecond(pgcdc.gcLog(), fromUptime)));
         return new Result(vhost.note(), queueKind, startup, body, warm, baseline, live, pg, p50, p99, gc,
             cpuSeries, diskSeries, canaryResult);
       }

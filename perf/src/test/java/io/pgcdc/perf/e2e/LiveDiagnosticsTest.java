@@ -149,6 +149,7 @@ class LiveDiagnosticsTest {
     assertThat(json.path("walsender").path("p99_ms").asDouble()).isEqualTo(5.0);
     assertThat(json.path("ratio_p99_to_broker_baseline").asDouble()).isCloseTo(2.0, within(1e-9));
   }
+
   @Test
   void liveSectionSaysPostgresShareWasNotMeasuredWithoutTheProbe() throws Exception {
     LatencyStats stats = new LatencyStats(60_000, 4.0, 40.0, 60.0, 70.0, 5.0);
