@@ -86,7 +86,7 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--live-pg-probe", negatable = true, defaultValue = "false", fallbackValue = "true",
       description = "live phase: also read a test_decoding slot beside pgcdc, to tell PostgreSQL's share of the"
       + " latency (a second logical decoder: on 2 cores it costs PostgreSQL ~70 µs per transaction and this JVM"
-      + " ~0.1 core, and raised p99 from ~60 ms to 0.2-1.4 s in session 6; default off)")
+      + " ~0.1 core, and raised p99 from ~60 ms to 0.2-2 s in session 6; default off)")
   boolean livePgProbe;
 
   @Option(names = "--writers", description = "live phase: writer connections (default ${DEFAULT-VALUE})")
