@@ -21,8 +21,10 @@ cd "$(dirname "$0")/.."
 # where bench.sh was started, not to the repository root it changes into).
 args=()
 out=
+exclusive=(bash scripts/services.sh exclusive)
 while (($#)); do
   case "$1" in
+    -h|--help|-V|--version) exclusive=(); args+=("$1"); shift ;;  # prints and exits: no need to wait for the lock
     --out) [[ $# -ge 2 ]] || { echo "bench: --out needs a directory" >&2; exit 2; }; out=$2; shift 2 ;;
     --out=*) out=${1#--out=}; shift ;;
     *) args+=("$1"); shift ;;
@@ -48,5 +50,5 @@ command -v pg_recvlogical >/dev/null || { echo "bench: pg_recvlogical not found;
 
 # holds the servers lock while it runs: never beside scripts/test.sh (its fault tests restart the broker)
 # shellcheck disable=SC2046  # jvm.options is a list of flags, split on purpose
-exec bash scripts/services.sh exclusive java $(cat "$jvm_options") -Djava.awt.headless=true -cp "$bench_jar" \
+exec ${exclusive[@]+"${exclusive[@]}"} java $(cat "$jvm_options") -Djava.awt.headless=true -cp "$bench_jar" \
   io.pgcdc.perf.e2e.EndToEndBench --pgcdc-jar "$pgcdc_jar" --jvm-options "$jvm_options" --out "$out" ${args[@]+"${args[@]}"}
