@@ -314,7 +314,12 @@ cmd_exclusive() {
   [ $# -gt 0 ] || die "exclusive: give the command to run"
   local lock="${PGCDC_SERVERS_LOCK:-/tmp/pgcdc-servers.lock}"
   if command -v flock >/dev/null; then
-    exec 9>>"$lock"
+    if [ -e "$lock" ] && [ ! -w "$lock" ]; then
+      exec 9<"$lock" # another user's lock file: flock needs only a descriptor, not write access
+    else
+      exec 9>>"$lock"
+      chmod a+rw "$lock" 2>/dev/null || true
+    fi
     if ! flock -n 9; then
       log "waiting for the bench or test run that holds $lock (it restarts or loads these servers)"
       flock 9
