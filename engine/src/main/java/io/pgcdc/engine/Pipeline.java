@@ -33,14 +33,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One streaming session of a slot: PostgreSQL → ring → decode → encode → (journal ∥ publish),
+ * One streaming session of a slot: PostgreSQL → ring → decode → encode → journal → publish,
  * with the flushed LSN fed back by the {@link ConfirmTracker} (SPEC §1). Started and stopped by
  * whoever owns the slot: the standalone runner, or a cluster node when it wins leadership.
  *
  * <pre>
- *   pgcdc-slot-reader --&gt; [ring] --&gt; pgcdc-encode (decode, encode) --+--&gt; pgcdc-journal --+
- *        ^                                                            +--&gt; pgcdc-publish --+-- acks
- *        +--- flushed LSN &lt;-- ConfirmTracker (min of journaled, confirmed) &lt;---------------+
+ *   pgcdc-slot-reader --&gt; [ring] --&gt; pgcdc-stages (decode, encode, journal, publish) --&gt; broker
+ *        ^                                                                             |
+ *        +--- flushed LSN &lt;-- ConfirmTracker (min of journaled, confirmed) &lt;-- acks ----+
  * </pre>
  *
  * <p>Threading: {@link #start} and {@link #close} are called by the owner (any thread, not
@@ -117,14 +117,14 @@ public final class Pipeline implements AutoCloseable {
     publisher = publish;
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
-    // Decode runs in front of encode on the encode thread (SameThreadStages: its work is too small
-    // to pay for a thread's wake-ups and a hand-off).
-    BatchEventProcessor<RingEvent> encodeP = stage("encode", new SameThreadStages(new DecodeHandler(), encode));
-    BatchEventProcessor<RingEvent> journalP = stage("journal",
-        new JournalHandler(journal.appender(), source.slot(), term.epoch(), metrics), encodeP.getSequence());
-    stage("publish", publish, encodeP.getSequence());
+    // One thread runs the four stages in order (SameThreadStages): a thread per stage cost a wake-up
+    // per transaction each at live rates, several times the stage's work, and one thread still
+    // keeps up with the WAL sender when draining a backlog. An event is journaled before it is published.
+    JournalHandler journaler = new JournalHandler(journal.appender(), source.slot(), term.epoch(), metrics);
+    BatchEventProcessor<RingEvent> stages = stage("stages",
+        new SameThreadStages(new DecodeHandler(), encode, journaler, publish));
 
-    tracker = new ConfirmTracker(ring, encodeP.getSequence(), journalP.getSequence(), confirmed, startLsn);
+    tracker = new ConfirmTracker(ring, stages.getSequence(), stages.getSequence(), confirmed, startLsn);
     ring.addGatingSequences(tracker.releasedSequence());
 
     reader = new SlotReader(connections, setup, ring, tracker, control, spoolDir(config));

@@ -28,7 +28,8 @@
  * timing, so a re-send rebuilds the same ids. Schema events are not batched; non-transactional
  * logical messages are arrays of one. README "Batched mode" has the consumer's view.
  *
- * <p>Threads: everything here runs on {@code pgcdc-encode}; the catalog connection is used only
+ * <p>Threads: everything here runs on {@code pgcdc-stages} (the encode stage, after decode); the
+ * catalog connection is used only
  * when a relation or type is new or changed.
  */
 package io.pgcdc.engine.encode;

@@ -19,8 +19,8 @@ import java.util.Arrays;
  * handed over with {@link #addBatch}: when the outbox is still empty its body array is swapped for
  * the batch's (no copy), and the encode stage takes the replaced array back for its next batch.
  *
- * <p>Threading: written by the encode thread only; read by the journal and publish threads after
- * the ring's sequence barrier made the writes visible. Nothing here allocates once the arrays have
+ * <p>Threading: written by the encode stage, then read by the journal and publish stages after it on
+ * the same thread ({@code pgcdc-stages}); the publish stage reads it again for a re-send. Nothing here allocates once the arrays have
  * grown to the largest event seen (the encode stage gives oversized body arrays back, see
  * {@link #replaceBodies}).
  */

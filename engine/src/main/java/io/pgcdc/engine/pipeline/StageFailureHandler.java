@@ -18,6 +18,7 @@ public final class StageFailureHandler implements ExceptionHandler<RingEvent> {
   private final String stage;
   private final PipelineControl control;
 
+  /** @param stage the stage thread's name without {@code pgcdc-} ({@code stages}), for the messages */
   public StageFailureHandler(String stage, PipelineControl control) {
     this.stage = stage;
     this.control = control;
@@ -40,17 +41,17 @@ public final class StageFailureHandler implements ExceptionHandler<RingEvent> {
           + "; nothing from this event on was confirmed to PostgreSQL", ex);
     }
     if (ex instanceof MalformedMessageException m) {
-      return new PipelineException(stage + " stage cannot decode the message at LSN "
+      return new PipelineException("pgcdc-" + stage + " cannot decode the message at LSN "
           + Lsn.format(event.walStart()) + ": " + m.getMessage()
           + "; this is a pgcdc bug or a protocol mismatch, please report it with this line", ex);
     }
-    return new PipelineException(stage + " stage failed at LSN " + Lsn.format(
+    return new PipelineException("pgcdc-" + stage + " failed at LSN " + Lsn.format(
         event == null ? 0 : event.walStart()) + ": " + ex, ex);
   }
 
   @Override
   public void handleOnStartException(Throwable ex) {
-    control.fail(new PipelineException(stage + " stage failed to start: " + ex, ex));
+    control.fail(new PipelineException("pgcdc-" + stage + " failed to start: " + ex, ex));
   }
 
   @Override
@@ -63,7 +64,7 @@ public final class StageFailureHandler implements ExceptionHandler<RingEvent> {
     private static final long serialVersionUID = 1L;
 
     StageFailedException(String stage, Throwable cause) {
-      super(stage + " stage failed", cause, false, false);
+      super("pgcdc-" + stage + " failed", cause, false, false);
     }
   }
 }

@@ -29,7 +29,8 @@
  * publish thread naps 1 ms at a time until an eighth of it is confirmed (see
  * {@code PublishHandler.awaitRoom}).
  *
- * <p>Threads: {@code pgcdc-publish} publishes and recovers; amqp-client's connection thread
+ * <p>Threads: the publish stage on {@code pgcdc-stages} (after decode, encode and journal) publishes
+ * and recovers; amqp-client's connection thread
  * delivers acks, nacks, returns and shutdowns into the window (volatile hand-off, no locks).
  */
 package io.pgcdc.engine.sink;

@@ -41,8 +41,9 @@ class SameThreadStagesTest {
   }
 
   @Test
-  void eachCallReachesTheFirstStageThenTheSecond() throws Exception {
-    SameThreadStages stages = new SameThreadStages(recording("decode"), recording("encode"));
+  void eachCallReachesEveryStageInTheOrderGiven() throws Exception {
+    SameThreadStages stages = new SameThreadStages(recording("decode"), recording("encode"), recording("journal"),
+        recording("publish"));
     stages.onStart();
     stages.onBatchStart(2, 2);
     stages.onEvent(new RingEvent(), 7, false);
@@ -50,12 +51,22 @@ class SameThreadStagesTest {
     stages.onTimeout(8);
     stages.onShutdown();
     assertThat(calls).containsExactly(
-        "decode.start", "encode.start",
-        "decode.batch 2", "encode.batch 2",
-        "decode.event 7 false", "encode.event 7 false",
-        "decode.event 8 true", "encode.event 8 true",
-        "decode.timeout 8", "encode.timeout 8",
-        "decode.shutdown", "encode.shutdown");
+        "decode.start", "encode.start", "journal.start", "publish.start",
+        "decode.batch 2", "encode.batch 2", "journal.batch 2", "publish.batch 2",
+        "decode.event 7 false", "encode.event 7 false", "journal.event 7 false", "publish.event 7 false",
+        "decode.event 8 true", "encode.event 8 true", "journal.event 8 true", "publish.event 8 true",
+        "decode.timeout 8", "encode.timeout 8", "journal.timeout 8", "publish.timeout 8",
+        "decode.shutdown", "encode.shutdown", "journal.shutdown", "publish.shutdown");
+  }
+
+  @Test
+  void aFailingMiddleStageKeepsTheEventFromTheStagesAfterIt() {
+    EventHandler<RingEvent> failing = (event, sequence, endOfBatch) -> {
+      throw new IllegalStateException("journal full");
+    };
+    SameThreadStages stages = new SameThreadStages(recording("encode"), failing, recording("publish"));
+    assertThatThrownBy(() -> stages.onEvent(new RingEvent(), 1, true)).hasMessage("journal full");
+    assertThat(calls).containsExactly("encode.event 1 true");
   }
 
   @Test
@@ -69,7 +80,7 @@ class SameThreadStagesTest {
   }
 
   @Test
-  void theSecondStageIsShutDownEvenWhenTheFirstFailsTo() {
+  void theLaterStagesAreShutDownEvenWhenAnEarlierOneFailsTo() {
     EventHandler<RingEvent> failing = new EventHandler<>() {
       @Override
       public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
@@ -80,8 +91,8 @@ class SameThreadStagesTest {
         throw new IllegalStateException("close failed");
       }
     };
-    SameThreadStages stages = new SameThreadStages(failing, recording("encode"));
+    SameThreadStages stages = new SameThreadStages(failing, recording("encode"), recording("publish"));
     assertThatThrownBy(stages::onShutdown).hasMessage("close failed");
-    assertThat(calls).containsExactly("encode.shutdown");
+    assertThat(calls).containsExactly("encode.shutdown", "publish.shutdown");
   }
 }

@@ -29,13 +29,13 @@ import java.util.concurrent.TimeUnit;
  * {@link ReaderStandIn} on the caller's thread.
  *
  * <pre>
- *   caller (ReaderStandIn) --&gt; [ring] --&gt; bench-encode (decode, encode) --+--&gt; bench-journal (CRC32C) --+
- *        ^                                                               +--&gt; bench-publish (copy, ack) -+
- *        +--- released = min(journaled, confirmed) &lt;-- ConfirmTracker &lt;-----------------------------------+
+ *   caller (ReaderStandIn) --&gt; [ring] --&gt; bench-stages (decode, encode, journal: CRC32C, publish: copy, ack) --+
+ *        ^                                                                                                  |
+ *        +--- released = min(journaled, confirmed) &lt;-- ConfirmTracker &lt;---------------------------------------+
  * </pre>
  *
  * <p>Threading: construct, {@link #transaction}, {@link #drain} and {@link #close} on one thread (the
- * producer); three stage threads run from construction to {@link #close}.
+ * producer); one stage thread runs from construction to {@link #close}.
  */
 final class NoIoPipeline implements AutoCloseable {
   static final String SLOT = "bench_slot";
@@ -63,12 +63,10 @@ final class NoIoPipeline implements AutoCloseable {
     ring = RingBuffer.createSingleProducer(RingEvent::new, Pipeline.ringSize(sink), strategy);
     Sequence confirmed = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
     publish = new PublishStandIn(confirmed);
-    // As in Pipeline.build: decode runs in front of encode on the encode thread.
-    BatchEventProcessor<RingEvent> encode = stage("encode",
-        new SameThreadStages(new DecodeHandler(), EncodeHandler.withoutDatabase(SLOT, sink)));
-    BatchEventProcessor<RingEvent> journaled = stage("journal", journal, encode.getSequence());
-    stage("publish", publish, encode.getSequence());
-    tracker = new ConfirmTracker(ring, encode.getSequence(), journaled.getSequence(), confirmed, START_LSN);
+    // As in Pipeline.build: one thread runs decode, encode, journal and publish, in that order.
+    BatchEventProcessor<RingEvent> stages = stage("stages",
+        new SameThreadStages(new DecodeHandler(), EncodeHandler.withoutDatabase(SLOT, sink), journal, publish));
+    tracker = new ConfirmTracker(ring, stages.getSequence(), stages.getSequence(), confirmed, START_LSN);
     ring.addGatingSequences(tracker.releasedSequence());
     reader = new ReaderStandIn(ring, tracker, control, START_LSN);
     threads.forEach(Thread::start);

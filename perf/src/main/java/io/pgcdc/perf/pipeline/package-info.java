@@ -9,18 +9,18 @@
  * {@link io.pgcdc.perf.pipeline.PipelineCpuRate} gives the same run as CPU µs per event per thread.
  *
  * <p>Threads: the JMH thread is the producer (the slot reader's part:
- * {@link io.pgcdc.perf.pipeline.ReaderStandIn}); {@code bench-encode} (decode then encode, as in
- * the engine), {@code bench-journal} and {@code bench-publish} are the three stage threads, started
- * in the trial set-up and stopped in its tear-down.
+ * {@link io.pgcdc.perf.pipeline.ReaderStandIn}); {@code bench-stages} runs decode, encode, the journal
+ * stand-in and the publish stand-in in that order, as the engine's {@code pgcdc-stages} does (one
+ * stage thread since session 6), started in the trial set-up and stopped in its tear-down.
  *
  * <pre>
  *   JMH thread: Begin, Insert × n, Commit (LSNs, xid per transaction)
  *        | copyWal + ConfirmTracker.published + publish   (claim naps while the ring is full)
  *        v
- *   [RingEvent ring: 8 192 slots, 16 384 batched] --&gt; bench-encode  (real DecodeHandler, then
- *                                                                    real EncodeHandler, no catalog)
- *                                                 --&gt; bench-journal (CRC32C of every body)       \
- *                                                 --&gt; bench-publish (body copy, confirmed := seq) -+
+ *   [RingEvent ring: 8 192 slots, 16 384 batched] --&gt; bench-stages: real DecodeHandler, real
+ *                                                     EncodeHandler (no catalog), journal stand-in
+ *                                                     (CRC32C of every body), publish stand-in (body
+ *                                                     copy, confirmed := seq) --------------------+
  *        ^                                                                                         |
  *        +---- ConfirmTracker.release: released = min(journaled, confirmed) gates the producer &lt;---+
  *
