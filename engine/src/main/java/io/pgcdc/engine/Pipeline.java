@@ -174,8 +174,8 @@ public final class Pipeline implements AutoCloseable {
     return journalDir.resolveSibling(journalDir.getFileName() + "-spool");
   }
 
-  private BatchEventProcessor<RingEvent> stage(String name, EventHandler<RingEvent> handler, Sequence... after) {
-    BatchEventProcessor<RingEvent> p = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(after), handler);
+  private BatchEventProcessor<RingEvent> stage(String name, EventHandler<RingEvent> handler) {
+    BatchEventProcessor<RingEvent> p = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
     p.setExceptionHandler(new StageFailureHandler(name, control));
     handlers.add(handler);
     processors.add(p);

@@ -82,8 +82,8 @@ final class NoIoPipeline implements AutoCloseable {
     }
   }
 
-  private BatchEventProcessor<RingEvent> stage(String name, EventHandler<RingEvent> handler, Sequence... after) {
-    BatchEventProcessor<RingEvent> p = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(after), handler);
+  private BatchEventProcessor<RingEvent> stage(String name, EventHandler<RingEvent> handler) {
+    BatchEventProcessor<RingEvent> p = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
     p.setExceptionHandler(new StageFailureHandler(name, control));
     processors.add(p);
     Thread t = new Thread(p, "bench-" + name);
