@@ -117,9 +117,10 @@ public final class Pipeline implements AutoCloseable {
     publisher = publish;
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
-    // One thread runs the four stages in order (SameThreadStages): a thread per stage cost a wake-up
-    // per transaction each at live rates, several times the stage's work, and one thread still
-    // keeps up with the WAL sender when draining a backlog. An event is journaled before it is published.
+    // One thread runs the four stages in order (SameThreadStages): a thread per stage cost a
+    // wake-up per transaction each at live rates, several times the stage's work, and one thread
+    // still keeps up with the WAL sender when draining a backlog. An event is journaled before it
+    // is published.
     JournalHandler journaler = new JournalHandler(journal.appender(), source.slot(), term.epoch(), metrics);
     BatchEventProcessor<RingEvent> stages = stage("stages",
         new SameThreadStages(new DecodeHandler(), encode, journaler, publish));

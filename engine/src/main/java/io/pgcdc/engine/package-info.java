@@ -13,8 +13,8 @@
  *
  * <p>Threads per pipeline: {@code pgcdc-slot-reader} (also the status timer),
  * {@code pgcdc-stages} (runs the decode, encode, journal and publish stages, in that order), plus
- * amqp-client's connection thread. {@code pgcdc-stop} closes a pipeline that failed. Cluster callbacks arrive
- * on the ha event thread. Sub-packages: {@code source} (PostgreSQL side), {@code pipeline}
+ * amqp-client's connection thread. {@code pgcdc-stop} closes a pipeline that failed. Cluster
+ * callbacks arrive on the ha event thread. Sub-packages: {@code source} (PostgreSQL side), {@code pipeline}
  * (ring, stages, confirm tracking), {@code encode} (JSON envelope), {@code sink} (RabbitMQ),
  * {@code config} and {@code ops}.
  */

@@ -29,7 +29,6 @@
  * logical messages are arrays of one. README "Batched mode" has the consumer's view.
  *
  * <p>Threads: everything here runs on {@code pgcdc-stages} (the encode stage, after decode); the
- * catalog connection is used only
- * when a relation or type is new or changed.
+ * catalog connection is used only when a relation or type is new or changed.
  */
 package io.pgcdc.engine.encode;

@@ -20,9 +20,9 @@ import java.util.Arrays;
  * the batch's (no copy), and the encode stage takes the replaced array back for its next batch.
  *
  * <p>Threading: written by the encode stage, then read by the journal and publish stages after it on
- * the same thread ({@code pgcdc-stages}); the publish stage reads it again for a re-send. Nothing here allocates once the arrays have
- * grown to the largest event seen (the encode stage gives oversized body arrays back, see
- * {@link #replaceBodies}).
+ * the same thread ({@code pgcdc-stages}); the publish stage reads it again for a re-send. Nothing
+ * here allocates once the arrays have grown to the largest event seen (the encode stage gives
+ * oversized body arrays back, see {@link #replaceBodies}).
  */
 public final class Outbox {
   private static final int INITIAL_BODY_BYTES = 1024;

@@ -19,8 +19,8 @@
  * {@link io.pgcdc.engine.pipeline.SameThreadStages} (a thread per stage cost more in wake-ups than
  * the stages' work at live rates); the confirm tracker runs on the reader thread. The stage thread
  * waits with {@link io.pgcdc.engine.pipeline.ParkingWaitStrategy} (no locks on publish), napping
- * longer once idle ({@link io.pgcdc.engine.pipeline.IdleNap}, as the
- * slot reader does); a stage that throws stops the whole pipeline through
+ * longer once idle ({@link io.pgcdc.engine.pipeline.IdleNap}, as the slot reader does); a stage
+ * that throws stops the whole pipeline through
  * {@link io.pgcdc.engine.pipeline.StageFailureHandler} before its sequence passes the event.
  * {@link io.pgcdc.engine.pipeline.PipelineControl} is the shared stop switch.
  */

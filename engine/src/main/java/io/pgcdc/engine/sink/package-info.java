@@ -30,7 +30,7 @@
  * {@code PublishHandler.awaitRoom}).
  *
  * <p>Threads: the publish stage on {@code pgcdc-stages} (after decode, encode and journal) publishes
- * and recovers; amqp-client's connection thread
- * delivers acks, nacks, returns and shutdowns into the window (volatile hand-off, no locks).
+ * and recovers; amqp-client's connection thread delivers acks, nacks, returns and shutdowns into
+ * the window (volatile hand-off, no locks).
  */
 package io.pgcdc.engine.sink;
