@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>A slow sink never trips {@code wal_sender_timeout}: while the ring is full this thread keeps
  * sending status updates instead of blocking. After a reconnect the server resumes from the flushed
  * LSN, re-sending transactions still in the ring; those whose commit was already received are
- * skipped here (a Begin's final LSN below the last received Commit), so the ring never holds a
- * transaction twice.
+ * skipped here (a Begin's final LSN below the last received Commit), and so are non-transactional
+ * logical messages already received, so the ring never holds a transaction or a message twice.
  *
  * <p>What the flushed LSN may follow: pgjdbc's last received LSN is the start of the last XLogData
  * (for a Begin or a change: a position inside a transaction whose Commit has not arrived; for a
@@ -78,6 +78,7 @@ public final class SlotReader implements Runnable {
   private static final byte STREAM_STOP = 'E';
   private static final byte STREAM_COMMIT = 'c';
   private static final byte STREAM_ABORT = 'A';
+  private static final byte MESSAGE = 'M';
   /** Offset of a Commit message's end_lsn. */
   private static final int COMMIT_END_OFFSET = 10;
   /** Room for a synthesized Begin (21 bytes) or Commit (26 bytes). */
@@ -109,6 +110,8 @@ public final class SlotReader implements Runnable {
   private long transactionCommit;
   private boolean skippingTransaction;
   private long lastCommitEnd;
+  /** LSN of the last non-transactional logical message published (they are outside any transaction). */
+  private long lastMessageLsn;
   private volatile long receivedLsn;
   private volatile long serverLsn;
   private volatile boolean connected;
@@ -120,6 +123,9 @@ public final class SlotReader implements Runnable {
 
     /** Starts streaming the slot on {@code connection}. */
     PGReplicationStream start(Connection connection) throws SQLException;
+
+    /** After a lost connection: throws the SPEC §4 error when the slot was dropped or invalidated. */
+    void checkSlot(long flushedLsn) throws SQLException, PipelineException;
   }
 
   /** @param spoolDir where streamed in-progress transactions wait for their commit (protocol v2) */
@@ -134,6 +140,11 @@ public final class SlotReader implements Runnable {
       @Override
       public PGReplicationStream start(Connection connection) throws SQLException {
         return connections.stream(connection);
+      }
+
+      @Override
+      public void checkSlot(long flushedLsn) throws SQLException, PipelineException {
+        setup.checkSlot(flushedLsn);
       }
     }, setup, ring, tracker, control, spoolDir);
   }
@@ -190,7 +201,7 @@ public final class SlotReader implements Runnable {
           + "): stop the other pgcdc streaming it, or choose another source.slot");
     }
     try {
-      setup.checkSlot(tracker.flushedLsn());
+      source.checkSlot(tracker.flushedLsn());
     } catch (SQLException ignored) {
       // The slot check cannot add anything to the first error.
     }
@@ -395,7 +406,24 @@ public final class SlotReader implements Runnable {
       lastCommitEnd = start;
       return true;
     }
+    if (type == MESSAGE && !transactionOpen && !skippingTransaction) {
+      return acceptNonTransactional(start);
+    }
     return !skippingTransaction;
+  }
+
+  /**
+   * A non-transactional logical message (start = its own LSN). The server sends them and commits
+   * in WAL order, so one below the last Commit received, or at or below the last such message, was
+   * received before a reconnect: it is in the ring (or delivered) already, under the same id, and a
+   * second copy would sit in the ring behind newer commits with a lower commit LSN.
+   */
+  private boolean acceptNonTransactional(long start) {
+    if (start < lastCommitEnd || start <= lastMessageLsn) {
+      return false;
+    }
+    lastMessageLsn = start;
+    return true;
   }
 
   /**
@@ -478,7 +506,7 @@ public final class SlotReader implements Runnable {
     long backoff = TimeUnit.MILLISECONDS.toNanos(200);
     while (control.reading()) {
       try {
-        setup.checkSlot(tracker.flushedLsn());
+        source.checkSlot(tracker.flushedLsn());
         // The server re-sends the open transaction from its Begin and in-progress streamed
         // transactions from their first change. Its events already in the ring keep their commit
         // LSN there, so the tracker still holds the flushed LSN below it.

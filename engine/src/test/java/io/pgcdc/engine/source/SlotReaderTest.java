@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,6 +68,11 @@ class SlotReaderTest {
       @Override
       public PGReplicationStream start(Connection connection) {
         return stream;
+      }
+
+      @Override
+      public void checkSlot(long flushedLsn) {
+        // The scripted slot never goes away.
       }
     }, null, ring, tracker, control, spool);
     reader.open(false);
@@ -198,6 +204,28 @@ class SlotReaderTest {
     await().until(() -> reader.receivedBelowFlushed() == 1);
   }
 
+  @Test
+  void aNonTransactionalMessageSentAgainAfterAReconnectIsNotPublishedTwice() throws Exception {
+    start(64, Duration.ofMillis(10));
+    stream.data(0x1800, message(0x1800, false)).data(0x2000, begin(0x2100, 7)).data(0x2000, message(0x2000))
+        .data(0x2130, commit(0x2100, 0x2130)).data(0x2200, message(0x2200, false));
+    awaitPublished(4);
+    awaitIdle();
+    // Connection lost with nothing confirmed: the server starts again from the flushed LSN.
+    stream.drop().data(0x1800, message(0x1800, false)).data(0x2000, begin(0x2100, 7))
+        .data(0x2000, message(0x2000)).data(0x2130, commit(0x2100, 0x2130)).data(0x2200, message(0x2200, false))
+        .data(0x2300, message(0x2300, false));
+    awaitPublished(5);
+    awaitIdle();
+    assertThat(ring.getCursor()).as("only the message not received before").isEqualTo(5);
+    assertThat(ring.get(5).walStart()).isEqualTo(0x2300);
+    deliverUpTo(4); // everything received before the reconnect is delivered, the new message is not
+    await().until(() -> tracker.flushedLsn() >= 0x2130);
+    awaitIdle();
+    assertThat(tracker.flushedLsn()).isLessThanOrEqualTo(0x2300);
+    assertThat(tracker.violations()).isZero();
+  }
+
   private static byte[] begin(long finalLsn, int xid) {
     return ByteBuffer.allocate(21).put((byte) 'B').putLong(finalLsn).putLong(0).putInt(xid).array();
   }
@@ -247,6 +275,12 @@ class SlotReaderTest {
       return this;
     }
 
+    /** The next read fails as a lost connection does; the reader reconnects to this same script. */
+    ScriptedStream drop() {
+      script.add(new Item(-1, null));
+      return this;
+    }
+
     ScriptedStream keepalive(long walEnd) {
       script.add(new Item(walEnd, null));
       return this;
@@ -278,9 +312,12 @@ class SlotReaderTest {
     }
 
     @Override
-    public ByteBuffer readPending() {
+    public ByteBuffer readPending() throws SQLException {
       Item item;
       while ((item = script.poll()) != null) {
+        if (item.lsn() == -1) {
+          throw new SQLException("scripted connection loss", "08006");
+        }
         if (item.data() == null) {
           lastReceive = Math.max(lastReceive, item.lsn());
           continue;
