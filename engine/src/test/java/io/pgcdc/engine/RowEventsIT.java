@@ -188,6 +188,40 @@ class RowEventsIT {
     assertThat(JSON.readTree(f.take("public.altered", 1).get(0).body()).get("after")).isEqualTo(row("altered", 2));
   }
 
+  @Test
+  void alteringATableTwiceInOneTransactionSendsTwoSchemaEventsWithTheirOwnIds() throws Exception {
+    f.sql("CREATE TABLE twice (id int PRIMARY KEY)", "INSERT INTO twice VALUES (1)");
+    f.take("_schema.public.twice", 1);
+    f.take("public.twice", 1);
+    f.sql("BEGIN; ALTER TABLE twice ADD COLUMN b int; INSERT INTO twice VALUES (2, 2);"
+        + " ALTER TABLE twice ADD COLUMN c int; INSERT INTO twice VALUES (3, 3, 3); COMMIT");
+    List<Message> schemas = f.take("_schema.public.twice", 2);
+    List<String> ids = schemas.stream().map(m -> m.properties().getMessageId()).toList();
+    assertThat(ids).doesNotHaveDuplicates();
+    for (Message m : schemas) {
+      assertThat(JSON.readTree(m.body()).get("id").asText()).isEqualTo(m.properties().getMessageId());
+    }
+    assertThat(JSON.readTree(schemas.get(1).body()).get("columns")).hasSize(3);
+    assertThat(f.take("public.twice", 2)).hasSize(2);
+  }
+
+  @Test
+  void replicaIdentityUsingAnIndexKeysRowsByThatIndexEvenWithAnotherPrimaryKey() throws Exception {
+    f.sql("CREATE TABLE by_email (id int PRIMARY KEY, email text NOT NULL UNIQUE, note text)",
+        "ALTER TABLE by_email REPLICA IDENTITY USING INDEX by_email_email_key",
+        "INSERT INTO by_email VALUES (1, 'a@example.com', 'n')");
+    JsonNode schema = JSON.readTree(f.take("_schema.public.by_email", 1).get(0).body());
+    assertThat(schema.at("/columns/0/key").asBoolean()).isFalse();
+    assertThat(schema.at("/columns/1/key").asBoolean()).isTrue();
+    assertThat(JSON.readTree(f.take("public.by_email", 1).get(0).body()).get("key"))
+        .isEqualTo(JSON.readTree("{\"email\":\"a@example.com\"}"));
+    f.sql("DELETE FROM by_email WHERE id = 1");
+    JsonNode delete = JSON.readTree(f.take("public.by_email", 1).get(0).body());
+    assertThat(delete.get("op").asText()).isEqualTo("D");
+    assertThat(delete.get("key")).isEqualTo(JSON.readTree("{\"email\":\"a@example.com\"}"));
+    assertThat(delete.get("before").get("email").asText()).isEqualTo("a@example.com");
+  }
+
   /** Id, headers and properties of a change message agree with its body. */
   private static void assertEnvelope(Message m, JsonNode e, String op, int ordinal) {
     String commitLsn = e.get("commit_lsn").asText();

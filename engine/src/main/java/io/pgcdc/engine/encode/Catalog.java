@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Catalog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+  /** pg_class.relreplident of REPLICA IDENTITY USING INDEX, as the Relation message carries it. */
+  private static final char REPLICA_IDENTITY_INDEX = 'i';
 
   /** Null for an {@link #offline()} catalog. */
   private final ReplicationConnections connections;
@@ -58,7 +60,13 @@ final class Catalog implements AutoCloseable {
     }
   }
 
-  /** Column facts of a relation: key (primary key if any, else pgoutput's flags) and NOT NULL. */
+  /**
+   * Column facts of a relation: NOT NULL, and the key: pgoutput's replica-identity flags, except
+   * under REPLICA IDENTITY FULL (pgoutput flags every column) or NOTHING (none), where the primary
+   * key, if any, names the row better. Under USING INDEX the flags name that index's columns, the
+   * only ones a delete's old tuple carries, so they stay even when the table has a different
+   * primary key.
+   */
   ColumnFacts columns(Relation relation) {
     int n = relation.columnCount();
     boolean[] key = new boolean[n];
@@ -83,12 +91,13 @@ final class Catalog implements AutoCloseable {
     } catch (SQLException e) {
       failed("reading pg_attribute of " + relation.namespace() + "." + relation.name(), e);
     }
-    boolean hasPrimaryKey = byName.values().stream().anyMatch(f -> f[1]);
+    boolean usePrimaryKey = relation.replicaIdentity() != REPLICA_IDENTITY_INDEX
+        && byName.values().stream().anyMatch(f -> f[1]);
     for (int i = 0; i < n; i++) {
       boolean[] facts = byName.get(relation.column(i).name());
       if (facts != null) {
         notNull[i] = facts[0];
-        if (hasPrimaryKey) {
+        if (usePrimaryKey) {
           key[i] = facts[1];
         }
       }

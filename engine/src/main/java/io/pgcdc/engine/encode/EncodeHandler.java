@@ -34,7 +34,8 @@ import java.util.Map;
  * <p>Ordinals count row, truncate and logical-message events of a transaction, so the message id
  * {@code <slot>/<commit LSN>/<ordinal>} of a change is the same whether or not a schema event
  * preceded it in this session. Schema events get negative ordinals and the id
- * {@code <slot>/<commit LSN>/_schema.<schema>.<table>}.
+ * {@code <slot>/<commit LSN>/_schema.<schema>.<table>}, with {@code /<n>} appended for the n-th
+ * schema event of a transaction (n &gt;= 2: a table altered twice in one transaction).
  *
  * <p>Threading: encode thread only. It has its own {@link PgOutputDecoder} (flyweights are
  * single-threaded views; decoding a message twice is cheaper than handing offsets across threads),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.pgcdc.decoder.Relation;
 import io.pgcdc.decoder.json.PgType;
 import io.pgcdc.decoder.json.TypeRegistry;
+import io.pgcdc.engine.pipeline.MessageIds;
 import io.pgcdc.engine.pipeline.Outbox;
 import io.pgcdc.engine.pipeline.RingEvent;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class SchemaEventWriter {
   void write(RingEvent event, Outbox out, RelationInfo info, int ordinal) throws IOException {
     Relation relation = info.relation;
     envelope.begin(out, info.schemaRoutingKey, (byte) 'S', ordinal);
-    envelope.id(event.commitLsn(), info.schemaRoutingKey);
+    envelope.id(event.commitLsn(), MessageIds.schemaSuffix(info.schemaRoutingKey, ordinal));
     envelope.common(event, (byte) 'S', relation, ordinal, false);
     g.writeNumberField("relation_id", Integer.toUnsignedLong(relation.id()));
     g.writeStringField("replica_identity", switch (relation.replicaIdentity()) {

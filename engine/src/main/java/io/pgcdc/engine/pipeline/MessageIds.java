@@ -5,7 +5,7 @@ import io.pgcdc.decoder.Lsn;
 /**
  * Builds message ids into a reusable {@link StringBuilder} that starts with {@code <slot>/}:
  * {@code <slot>/<commit LSN>/<ordinal>} for changes, {@code <slot>/<commit LSN>/<routing key>} for
- * schema events (negative ordinals), {@code <slot>/<commit LSN>/<first ordinal>-<last ordinal>} for a
+ * schema events (negative ordinals; {@link #schemaSuffix}), {@code <slot>/<commit LSN>/<first ordinal>-<last ordinal>} for a
  * batch of events ({@code sink.rabbitmq.batch}). The journal and the publisher use it, so a replayed message
  * carries exactly the id the broker saw.
  *
@@ -26,9 +26,18 @@ public final class MessageIds {
     Lsn.appendTo(out.commitLsn(), id).append('/');
     int ordinal = out.ordinal(i);
     if (ordinal < 0) {
-      return id.append(out.routingKey(i));
+      return id.append(schemaSuffix(out.routingKey(i), ordinal));
     }
     id.append(ordinal);
     return out.events(i) == 0 ? id : id.append('-').append(out.lastOrdinal(i));
+  }
+
+  /**
+   * The part of a schema event's id after the commit LSN: its routing key, plus {@code /<n>} for the
+   * n-th schema event of a transaction ({@code ordinal = -n}, n &gt;= 2), so that a table altered
+   * twice in one transaction gets two ids; the body's {@code "id"} is built from the same.
+   */
+  public static String schemaSuffix(String routingKey, int ordinal) {
+    return ordinal == -1 ? routingKey : routingKey + "/" + -ordinal;
   }
 }

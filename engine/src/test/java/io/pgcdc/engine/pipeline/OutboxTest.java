@@ -49,4 +49,17 @@ class OutboxTest {
     assertThat(ids.of(out, 0).toString()).isEqualTo("pgcdc_slot/0/16B37A0/_schema.public.users");
     assertThat(ids.of(out, 1).toString()).isEqualTo("pgcdc_slot/0/16B37A0/3");
   }
+
+  @Test
+  void aSecondSchemaEventOfOneTableInOneTransactionGetsItsOwnId() {
+    Outbox out = new Outbox();
+    out.coordinates(0, 0x16B37A0L, 1);
+    out.beginMessage("_schema.public.users", (byte) 'S', -1);
+    out.endMessage();
+    out.beginMessage("_schema.public.users", (byte) 'S', -2);
+    out.endMessage();
+    MessageIds ids = new MessageIds("pgcdc_slot");
+    String first = ids.of(out, 0).toString();
+    assertThat(ids.of(out, 1).toString()).isEqualTo("pgcdc_slot/0/16B37A0/_schema.public.users/2").isNotEqualTo(first);
+  }
 }
