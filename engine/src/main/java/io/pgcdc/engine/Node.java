@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #start}/{@link #close} on the caller's thread; leadership callbacks on the
  * cluster's event thread, one at a time; {@code pgcdc-warmup} warms a cluster member up once
  * at start (the first {@code onElected} waits for it). {@link #terminated()} completes when the node stops for
- * good: after {@link #close()}, or exceptionally when a pipeline stopped on an error that a
- * restart would only repeat (lost slot, unroutable message).
+ * good: after {@link #close()}, or exceptionally when its pipeline stopped on an error. A pipeline
+ * rides out broker and database outages itself; what stops it (a lost slot, an unroutable message,
+ * data it cannot decode) a restart would only repeat.
  */
 public final class Node implements AutoCloseable, LeadershipListener {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);

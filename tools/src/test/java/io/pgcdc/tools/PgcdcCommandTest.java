@@ -104,7 +104,7 @@ class PgcdcCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.errLines()).containsExactly(
         "pgcdc: source.slott: unknown key (did you mean source.slot?)",
-        "pgcdc: sink.rabbitmq.max_in_flight=0: must be between 1 and 1000000");
+        "pgcdc: sink.rabbitmq.max_in_flight=0: must be between 1 and 32768");
   }
 
   @Test

@@ -29,7 +29,7 @@ public enum ConfigKey {
       "what happens to a message no queue is bound for"),
   RABBITMQ_ALTERNATE_EXCHANGE("sink.rabbitmq.alternate_exchange", "(none)", "required when unroutable=alternate",
       "exchange that receives unroutable messages"),
-  RABBITMQ_MAX_IN_FLIGHT("sink.rabbitmq.max_in_flight", "4096", "1..1000000",
+  RABBITMQ_MAX_IN_FLIGHT("sink.rabbitmq.max_in_flight", "4096", "1..32768",
       "published messages awaiting a broker confirm"),
   RABBITMQ_BATCH("sink.rabbitmq.batch", "none", "none|transaction|2..1000000",
       "events per AMQP message: one, or runs of one transaction with one routing key (JSON array)"),

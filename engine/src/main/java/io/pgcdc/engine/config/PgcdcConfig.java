@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  *       <td>text with {@code {schema}}, {@code {table}}, {@code {op}}</td></tr>
  *   <tr><td>{@code sink.rabbitmq.unroutable}</td><td>{@code stop}</td><td>stop|alternate</td></tr>
  *   <tr><td>{@code sink.rabbitmq.alternate_exchange}</td><td>none</td><td>required when unroutable=alternate</td></tr>
- *   <tr><td>{@code sink.rabbitmq.max_in_flight}</td><td>{@code 4096}</td><td>1..1000000</td></tr>
+ *   <tr><td>{@code sink.rabbitmq.max_in_flight}</td><td>{@code 4096}</td><td>1..32768</td></tr>
  *   <tr><td>{@code sink.rabbitmq.batch}</td><td>{@code none}</td><td>none|transaction|2..1000000 (events per
  *       message; see the encode package)</td></tr>
  *   <tr><td>{@code sink.rabbitmq.batch_max_bytes}</td><td>{@code 1MiB}</td><td>4KiB..8MiB</td></tr>
@@ -138,6 +138,11 @@ public record PgcdcConfig(
     public static final String DEFAULT_EXCHANGE = "pgcdc";
     public static final String DEFAULT_ROUTING_KEY = "{schema}.{table}";
     public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
+    /**
+     * The ring holds twice this many events (~1.7 KB each, preallocated): 32 768 keeps it near 110 MB,
+     * inside the 512 MB heap SPEC §10 bounds; a broker needs far fewer unconfirmed messages to stay busy.
+     */
+    public static final int MAX_MAX_IN_FLIGHT = 32_768;
 
     /** What happens to a message the broker returns as unroutable ({@code mandatory} flag). */
     public enum Unroutable {
@@ -325,7 +330,7 @@ public record PgcdcConfig(
     if (alternate.isPresent() && alternate.get().equals(exchange)) {
       r.problem(r.context(RABBITMQ_ALTERNATE_EXCHANGE) + "must differ from sink.rabbitmq.exchange");
     }
-    int maxInFlight = r.integer(RABBITMQ_MAX_IN_FLIGHT, RabbitMq.DEFAULT_MAX_IN_FLIGHT, 1, 1_000_000);
+    int maxInFlight = r.integer(RABBITMQ_MAX_IN_FLIGHT, RabbitMq.DEFAULT_MAX_IN_FLIGHT, 1, RabbitMq.MAX_MAX_IN_FLIGHT);
     int batchEvents = batchEvents(r);
     long batchMaxBytes = r.size(RABBITMQ_BATCH_MAX_BYTES, RabbitMq.DEFAULT_BATCH_MAX_BYTES);
     if (batchMaxBytes < RabbitMq.MIN_BATCH_MAX_BYTES || batchMaxBytes > RabbitMq.MAX_BATCH_MAX_BYTES) {

@@ -192,7 +192,7 @@ class PgcdcConfigTest {
             "sink.rabbitmq.routing_key={schema}.{tabel}: unknown placeholder {tabel} (use {schema}, {table}, {op})",
             "sink.rabbitmq.alternate_exchange: is required when sink.rabbitmq.unroutable=alternate "
                 + "(name the exchange that receives unroutable messages)",
-            "sink.rabbitmq.max_in_flight=0: must be between 1 and 1000000",
+            "sink.rabbitmq.max_in_flight=0: must be between 1 and 32768",
             "journal.retention.age=5m: must be at least 1h",
             "journal.retention.size=1MiB: must be at least 64MiB",
             "metrics.listen=nowhere: must be host:port with port 0..65535 (0 = any free port)"));
