@@ -24,6 +24,7 @@ import io.pgcdc.engine.source.SourceSetup;
 import io.pgcdc.journal.Journal;
 import io.pgcdc.journal.JournalException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,14 +133,25 @@ public final class Pipeline implements AutoCloseable {
     publish.connect();
     // A new leader takes the slot over from a deposed one; standalone never kills a walsender.
     reader.open(term.epoch() > 0);
+    // The slot is this stream's now: where it stands, not where prepare() found it, is the start.
+    tracker.resumedAt(slotPosition(setup, startLsn));
     started = true;
     for (Thread t : stageThreads) {
       t.start();
     }
     readerThread = thread("pgcdc-slot-reader", reader);
     readerThread.start();
-    LOG.info("streaming slot {} from {} to exchange {} at {} (epoch {})", source.slot(), Lsn.format(startLsn),
-        config.rabbitmq().exchange(), config.rabbitmq().redactedUri(), term.epoch());
+    LOG.info("streaming slot {} from {} to exchange {} at {} (epoch {})", source.slot(),
+        Lsn.format(tracker.flushedLsn()), config.rabbitmq().exchange(), config.rabbitmq().redactedUri(), term.epoch());
+  }
+
+  private static long slotPosition(SourceSetup setup, long startLsn) throws PipelineException {
+    try {
+      return setup.checkSlot(startLsn);
+    } catch (SQLException e) {
+      throw new PipelineException("cannot read the position of the replication slot: " + e.getMessage()
+          + "; check that PostgreSQL runs and accepts connections", e);
+    }
   }
 
   /**

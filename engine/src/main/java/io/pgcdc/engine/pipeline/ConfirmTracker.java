@@ -95,6 +95,21 @@ public final class ConfirmTracker {
     this.flushedLsn = startLsn;
   }
 
+  /**
+   * The slot stood at {@code slotLsn} when this stream took it: raises the start position to it
+   * (never lowers). A deposed leader can still move the slot between {@code prepare} and the takeover,
+   * and PostgreSQL (15 and older) takes a lower flush position as given, moving
+   * {@code confirmed_flush_lsn} back. The server streams only what commits above the slot's position,
+   * so nothing received can be below it. Call before the reader thread starts.
+   */
+  public void resumedAt(long slotLsn) {
+    if (slotLsn > flushedLsn) {
+      journaledLsn = Math.max(journaledLsn, slotLsn);
+      confirmedLsn = Math.max(confirmedLsn, slotLsn);
+      flushedLsn = slotLsn;
+    }
+  }
+
   /** The sequence the ring's producer must not lap: add it as the ring's gating sequence. */
   public Sequence releasedSequence() {
     return released;

@@ -178,12 +178,14 @@ public final class SourceSetup {
   }
 
   /**
-   * Checks, after the replication connection failed, whether the slot is still usable.
+   * Checks, after the replication connection failed or once streaming started, whether the slot is
+   * still usable.
    *
+   * @return the slot's {@code confirmed_flush_lsn}
    * @throws PipelineException the SPEC §4 error when the slot was dropped or invalidated
    * @throws SQLException      when the server cannot be asked (it may be restarting: retry later)
    */
-  public void checkSlot(long flushedLsn) throws SQLException, PipelineException {
+  public long checkSlot(long flushedLsn) throws SQLException, PipelineException {
     try (Connection c = connections.sql()) {
       Optional<SlotState> slot = SlotState.read(c, config.slot());
       if (slot.isEmpty()) {
@@ -192,6 +194,7 @@ public final class SourceSetup {
       if (slot.get().invalidated()) {
         throw lost(config.slot(), flushedLsn, "was invalidated (its WAL was removed)");
       }
+      return slot.get().confirmedFlushLsn();
     }
   }
 

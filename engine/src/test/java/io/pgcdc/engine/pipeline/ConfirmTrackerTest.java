@@ -40,6 +40,18 @@ class ConfirmTrackerTest {
   }
 
   @Test
+  void aSlotFoundFurtherWhenStreamingStartsIsTheStartAndIsNeverLowered() {
+    tracker.resumedAt(150); // a deposed leader moved the slot after prepare() read 100
+    assertThat(tracker.flushedLsn()).isEqualTo(150);
+    tracker.resumedAt(120);
+    assertThat(tracker.flushedLsn()).isEqualTo(150);
+    long commit = publish(190, 200);
+    releaseUpTo(commit);
+    assertThat(tracker.flushedLsn()).isEqualTo(200);
+    assertThat(tracker.violations()).isZero();
+  }
+
+  @Test
   void flushedIsTheLastCommitBothJournaledAndConfirmed() {
     publish(190, 0);
     long commit1 = publish(190, 200);
