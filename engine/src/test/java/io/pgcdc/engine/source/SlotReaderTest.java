@@ -198,6 +198,39 @@ class SlotReaderTest {
     await().until(() -> reader.receivedBelowFlushed() == 1);
   }
 
+  @Test
+  void aStreamedTransactionFromAnotherOriginReachesTheDecoderIntact() throws Exception {
+    start(64, Duration.ofMillis(10));
+    // Stream Start, then the Origin pgoutput sends as its own message (no xid field), a change, Stop, Commit.
+    stream.data(0x2000, streamStart(5)).data(0x2000, origin("ab")).data(0x2010, streamed(message(0x2010), 5))
+        .data(0x2040, new byte[] {'E'}).data(0x2130, streamCommit(5, 0x2100, 0x2130));
+    awaitPublished(3); // Begin, Origin, Message, Commit
+    await().until(() -> decode.getSequence().get() >= 3);
+    deliverUpTo(3);
+    await().until(() -> stream.lastSentFlushed() == 0x2130);
+    assertThat(control.failed()).isFalse();
+  }
+
+  private static byte[] streamStart(int xid) {
+    return ByteBuffer.allocate(6).put((byte) 'S').putInt(xid).put((byte) 1).array();
+  }
+
+  /** A v1 message as pgoutput sends it inside a stream: the xid after the type byte. */
+  private static byte[] streamed(byte[] v1, int xid) {
+    return ByteBuffer.allocate(v1.length + 4).put(v1[0]).putInt(xid).put(v1, 1, v1.length - 1).array();
+  }
+
+  private static byte[] streamCommit(int xid, long commitLsn, long endLsn) {
+    return ByteBuffer.allocate(30).put((byte) 'c').putInt(xid).put((byte) 0).putLong(commitLsn).putLong(endLsn)
+        .putLong(0).array();
+  }
+
+  /** Origin inside a stream: origin LSN 0 (pgoutput sends InvalidXLogRecPtr there), name. */
+  private static byte[] origin(String name) {
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    return ByteBuffer.allocate(1 + 8 + n.length + 1).put((byte) 'O').putLong(0).put(n).put((byte) 0).array();
+  }
+
   private static byte[] begin(long finalLsn, int xid) {
     return ByteBuffer.allocate(21).put((byte) 'B').putLong(finalLsn).putLong(0).putInt(xid).array();
   }
