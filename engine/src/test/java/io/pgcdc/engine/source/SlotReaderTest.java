@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 
@@ -209,6 +211,31 @@ class SlotReaderTest {
     deliverUpTo(3);
     await().until(() -> stream.lastSentFlushed() == 0x2130);
     assertThat(control.failed()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(chars = {'b', 'P', 'K', 'r', 'p'})
+  void aTwoPhaseMessageStopsThePipelineWithoutPublishingIt(char type) throws Exception {
+    start(64, Duration.ofMillis(10));
+    stream.keepalive(0x1800);
+    await().until(() -> stream.lastSentFlushed() == 0x1800);
+    // Only a slot created with two_phase = true sends these; pgcdc never asks for them.
+    stream.data(0x2000, twoPhase(type)).data(0x2010, message(0x2010)).keepalive(0x3000);
+
+    readerThread.join(10_000);
+
+    assertThat(readerThread.isAlive()).isFalse();
+    assertThat(control.failure()).hasMessageStartingWith("replication slot 'test_slot' sent a two-phase ")
+        .hasMessageContaining(" message at 0/2000: the slot has two_phase = true")
+        .hasMessageContaining("SELECT pg_drop_replication_slot('test_slot');").hasMessageNotContaining("\n");
+    assertThat(ring.getCursor()).as("nothing of it reached the ring").isEqualTo(-1);
+    assertThat(stream.sentFlushed()).allMatch(lsn -> lsn <= 0x1800);
+  }
+
+  /** Begin Prepare's layout (type, prepare LSN, end LSN, time, xid, gid); the reader reads the type byte only. */
+  private static byte[] twoPhase(char type) {
+    return ByteBuffer.allocate(32).put((byte) type).putLong(0x2100).putLong(0x2130).putLong(0).putInt(7)
+        .put(new byte[] {'g', 0}).array();
   }
 
   private static byte[] streamStart(int xid) {
