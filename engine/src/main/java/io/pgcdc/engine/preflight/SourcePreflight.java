@@ -110,6 +110,10 @@ public final class SourcePreflight {
               + (s.conflicting() ? ", conflicting" : "") + "): the WAL it needed is gone and events may have been lost",
           "pgcdc slot drop --config FILE, then resynchronise consumers and let pgcdc create the slot again");
     }
+    if (s.twoPhase()) {
+      return fail("slot " + name + " has two_phase = true: PostgreSQL decodes prepared transactions from it at PREPARE"
+          + " TRANSACTION, which pgcdc does not support yet", twoPhaseFix(name, s.confirmedFlushLsn()));
+    }
     String where = "slot " + name + " exists (pgoutput, confirmed_flush_lsn " + Lsn.format(s.confirmedFlushLsn())
         + ", lag " + s.lagBytes() + " bytes, wal_status " + s.walStatus() + ")";
     if (s.active()) {
@@ -117,6 +121,17 @@ public final class SourcePreflight {
           "only one reader can use a slot: stop the other reader, or it is the running pgcdc leader");
     }
     return ok(where);
+  }
+
+  /**
+   * How to leave a two_phase slot, for the preflight and for the reader that meets a prepared
+   * transaction anyway. A new slot starts where the WAL is when it is created, so what was committed
+   * after {@code deliveredUpTo} (this slot's position) and before then must be re-synced by hand.
+   */
+  public static String twoPhaseFix(String slot, long deliveredUpTo) {
+    return "point source.slot at a new name (pgcdc creates that slot without two_phase at start, or run pgcdc slot"
+        + " create), re-sync from the source tables what was committed after " + Lsn.format(deliveredUpTo)
+        + " and before the new slot was created, then drop this one: SELECT pg_drop_replication_slot('" + slot + "');";
   }
 
   static CheckResult publicationVerdict(String name, Optional<PublicationInfo> publication, boolean create,

@@ -2,16 +2,19 @@ package io.pgcdc.engine.source;
 
 import com.lmax.disruptor.RingBuffer;
 import io.pgcdc.decoder.Lsn;
+import io.pgcdc.decoder.MessageType;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.pipeline.ConfirmTracker;
 import io.pgcdc.engine.pipeline.IdleNap;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.engine.preflight.SourcePreflight;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.replication.LogSequenceNumber;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *                                    between transactions again? offer the server position
  *         protocol v2:  Stream Start .. changes .. Stop -&gt; StreamSpool (disk)
  *                       Stream Commit -&gt; Begin + spooled changes + Commit into the ring; Abort -&gt; dropped
+ *         two-phase (b, P, K, r, p): only a two_phase slot sends them -&gt; stop with an error, nothing published
  *   connection lost: slot gone/invalidated? -&gt; stop with the SPEC §4 error
  *                    else reconnect with backoff; skip transactions already received
  *   stop: stop reading, drain the ring (status updates continue), final status update, close
@@ -235,7 +239,7 @@ public final class SlotReader implements Runnable {
     }
   }
 
-  private void readUntilStopped() throws SQLException {
+  private void readUntilStopped() throws SQLException, PipelineException {
     long idleSince = 0;
     long nap = IDLE_PARK_NANOS;
     while (control.reading()) {
@@ -260,6 +264,7 @@ public final class SlotReader implements Runnable {
       // pgoutput sends Relation and Type messages with XLogData start 0: they belong where the
       // previous message was.
       long start = position == 0 ? receivedLsn : position;
+      rejectTwoPhase(message, start);
       if (!spooled(message, start) && accept(message, start)) {
         boolean commit = message.get(message.position()) == COMMIT;
         publish(start, transactionOpen ? transactionCommit : start, commit ? commitEnd(message) : 0,
@@ -313,6 +318,27 @@ public final class SlotReader implements Runnable {
   private static long commitEnd(ByteBuffer commit) {
     int p = commit.position();
     return commit.remaining() < COMMIT_END_OFFSET + Long.BYTES ? 0 : commit.getLong(p + COMMIT_END_OFFSET);
+  }
+
+  /**
+   * pgcdc never asks for two-phase decoding, but PostgreSQL decodes prepared transactions for any
+   * client of a slot created with {@code two_phase = true}: Begin Prepare .. Prepare at PREPARE
+   * TRANSACTION, then Commit or Rollback Prepared. Passed on, they would publish events of a
+   * transaction that may still roll back, with the wrong ids, and let the flushed LSN pass a prepared
+   * transaction half in the ring. The preflight refuses such a slot; this stops a pipeline that meets
+   * one anyway (a slot recreated under the same name after the preflight) before anything of it is
+   * published or flushed.
+   */
+  private void rejectTwoPhase(ByteBuffer message, long start) throws PipelineException {
+    MessageType type = MessageType.fromCode(message.get(message.position()));
+    if (type == MessageType.BEGIN_PREPARE || type == MessageType.PREPARE || type == MessageType.COMMIT_PREPARED
+        || type == MessageType.ROLLBACK_PREPARED || type == MessageType.STREAM_PREPARE) {
+      throw new PipelineException("replication slot '" + slot + "' sent a two-phase "
+          + type.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " message at " + Lsn.format(start)
+          + ": the slot has two_phase = true, so PostgreSQL hands pgcdc prepared transactions at PREPARE"
+          + " TRANSACTION, which pgcdc does not support yet; nothing of it was published or flushed. To resume: "
+          + SourcePreflight.twoPhaseFix(slot, tracker.flushedLsn()));
+    }
   }
 
   /**

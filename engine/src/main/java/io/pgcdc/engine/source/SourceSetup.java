@@ -173,7 +173,7 @@ public final class SourceSetup {
         }
       }
     }
-    // The preflight failed the start on a slot of another plugin, database or one invalidated.
+    // The preflight failed the start on a slot of another plugin, database, one invalidated or two_phase.
     return slot.get().confirmedFlushLsn();
   }
 

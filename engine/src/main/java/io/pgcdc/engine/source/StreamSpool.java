@@ -1,5 +1,6 @@
 package io.pgcdc.engine.source;
 
+import io.pgcdc.decoder.MessageType;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -21,12 +22,18 @@ import java.util.Set;
  * stays bounded whatever the transaction size: only buffered I/O streams are in memory.
  *
  * <pre>
- *   Stream Start(xid) .. data(xid|subxid, ...) .. Stream Stop      (repeated, interleaved with others)
- *   Stream Commit(xid, commit LSN, end LSN, ts) -&gt; Begin, data..., Commit   (xid prefixes removed)
+ *   Stream Start(xid) [Origin] .. data(xid|subxid, ...) .. Stream Stop  (repeated, interleaved with others)
+ *   Stream Commit(xid, commit LSN, end LSN, ts) -&gt; Begin, [Origin], data..., Commit   (v1 layout)
  *   Stream Abort(xid, subxid)                   -&gt; drop subxid's changes (all when subxid == xid)
  *
  *   spool file per xid, records:  int length | long walStart | int subxid | message (v1 layout)
  * </pre>
+ *
+ * <p>Only the messages that {@link MessageType#hasStreamXid()} (Relation, Type, Insert, Update,
+ * Delete, Truncate, Message) carry the Int32 (sub)transaction id inside a stream; it is removed,
+ * which gives their v1 layout. Every other message is spooled as sent, under the top-level xid: the
+ * Origin that pgoutput sends after the first Stream Start of a transaction from another origin has
+ * no xid field, and cutting four bytes from it would garble its origin LSN and name.
  *
  * <p>Threading: slot-reader thread only. {@link #clear()} after a reconnect: the server streams
  * every in-progress transaction again from its start.
@@ -50,10 +57,15 @@ final class StreamSpool implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Appends a streamed data message of top-level transaction {@code xid}, dropping its xid prefix. */
+  /**
+   * Appends a message streamed inside a block of top-level transaction {@code xid}, dropping its
+   * xid prefix when its type has one.
+   */
   void append(long xid, long walStart, ByteBuffer message) {
     int p = message.position();
-    int length = message.remaining() - Integer.BYTES;
+    MessageType type = MessageType.fromCode(message.get(p));
+    int prefix = type != null && type.hasStreamXid() ? Integer.BYTES : 0;
+    int length = message.remaining() - prefix;
     try {
       DataOutputStream out = xid == currentXid ? current : open.get(xid);
       if (out == null) {
@@ -65,9 +77,9 @@ final class StreamSpool implements AutoCloseable {
       current = out;
       out.writeInt(length);
       out.writeLong(walStart);
-      out.writeInt(message.getInt(p + 1));
+      out.writeInt(prefix == 0 ? (int) xid : message.getInt(p + 1));
       out.write(message.get(p));
-      out.write(message.array(), message.arrayOffset() + p + 1 + Integer.BYTES, length - 1);
+      out.write(message.array(), message.arrayOffset() + p + 1 + prefix, length - 1);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot spool streamed transaction " + xid + " to " + dir, e);
     }

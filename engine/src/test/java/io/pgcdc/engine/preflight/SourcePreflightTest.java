@@ -11,8 +11,13 @@ import org.junit.jupiter.api.Test;
 
 class SourcePreflightTest {
   private static SlotState slot(String plugin, String walStatus, boolean conflicting, boolean active) {
+    return slot(plugin, walStatus, conflicting, active, false);
+  }
+
+  private static SlotState slot(String plugin, String walStatus, boolean conflicting, boolean active,
+                                boolean twoPhase) {
     return new SlotState("s", plugin, "logical", "app", active, active ? 42 : null, 0x16B3748L, 0x16B3700L, 100,
-        walStatus, conflicting);
+        walStatus, conflicting, twoPhase);
   }
 
   @Test
@@ -70,6 +75,18 @@ class SourcePreflightTest {
     assertThat(lost.status()).isEqualTo(Status.FAIL);
     assertThat(lost.what()).contains("invalidated (wal_status=lost)").contains("events may have been lost");
     assertThat(conflicting.what()).contains("conflicting");
+  }
+
+  @Test
+  void slotWithTwoPhaseFailsBecauseItWouldHandPgcdcPreparedTransactions() {
+    CheckResult r = SourcePreflight.slotVerdict("s", Optional.of(slot("pgoutput", "reserved", false, false, true)),
+        true, 3, "app");
+
+    assertThat(r.line()).isEqualTo("FAIL  slot s has two_phase = true: PostgreSQL decodes prepared transactions from"
+        + " it at PREPARE TRANSACTION, which pgcdc does not support yet; fix: point source.slot at a new name (pgcdc"
+        + " creates that slot without two_phase at start, or run pgcdc slot create), re-sync from the source tables"
+        + " what was committed after 0/16B3748 and before the new slot was created, then drop this one:"
+        + " SELECT pg_drop_replication_slot('s');");
   }
 
   @Test

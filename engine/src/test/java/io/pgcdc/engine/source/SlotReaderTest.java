@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 
@@ -224,6 +226,64 @@ class SlotReaderTest {
     awaitIdle();
     assertThat(tracker.flushedLsn()).isLessThanOrEqualTo(0x2300);
     assertThat(tracker.violations()).isZero();
+  }
+
+  @Test
+  void aStreamedTransactionFromAnotherOriginReachesTheDecoderIntact() throws Exception {
+    start(64, Duration.ofMillis(10));
+    // Stream Start, then the Origin pgoutput sends as its own message (no xid field), a change, Stop, Commit.
+    stream.data(0x2000, streamStart(5)).data(0x2000, origin("ab")).data(0x2010, streamed(message(0x2010), 5))
+        .data(0x2040, new byte[] {'E'}).data(0x2130, streamCommit(5, 0x2100, 0x2130));
+    awaitPublished(3); // Begin, Origin, Message, Commit
+    await().until(() -> decode.getSequence().get() >= 3);
+    deliverUpTo(3);
+    await().until(() -> stream.lastSentFlushed() == 0x2130);
+    assertThat(control.failed()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(chars = {'b', 'P', 'K', 'r', 'p'})
+  void aTwoPhaseMessageStopsThePipelineWithoutPublishingIt(char type) throws Exception {
+    start(64, Duration.ofMillis(10));
+    stream.keepalive(0x1800);
+    await().until(() -> stream.lastSentFlushed() == 0x1800);
+    // Only a slot created with two_phase = true sends these; pgcdc never asks for them.
+    stream.data(0x2000, twoPhase(type)).data(0x2010, message(0x2010)).keepalive(0x3000);
+
+    readerThread.join(10_000);
+
+    assertThat(readerThread.isAlive()).isFalse();
+    assertThat(control.failure()).hasMessageStartingWith("replication slot 'test_slot' sent a two-phase ")
+        .hasMessageContaining(" message at 0/2000: the slot has two_phase = true")
+        .hasMessageContaining("SELECT pg_drop_replication_slot('test_slot');").hasMessageNotContaining("\n");
+    assertThat(ring.getCursor()).as("nothing of it reached the ring").isEqualTo(-1);
+    assertThat(stream.sentFlushed()).allMatch(lsn -> lsn <= 0x1800);
+  }
+
+  /** Begin Prepare's layout (type, prepare LSN, end LSN, time, xid, gid); the reader reads the type byte only. */
+  private static byte[] twoPhase(char type) {
+    return ByteBuffer.allocate(32).put((byte) type).putLong(0x2100).putLong(0x2130).putLong(0).putInt(7)
+        .put(new byte[] {'g', 0}).array();
+  }
+
+  private static byte[] streamStart(int xid) {
+    return ByteBuffer.allocate(6).put((byte) 'S').putInt(xid).put((byte) 1).array();
+  }
+
+  /** A v1 message as pgoutput sends it inside a stream: the xid after the type byte. */
+  private static byte[] streamed(byte[] v1, int xid) {
+    return ByteBuffer.allocate(v1.length + 4).put(v1[0]).putInt(xid).put(v1, 1, v1.length - 1).array();
+  }
+
+  private static byte[] streamCommit(int xid, long commitLsn, long endLsn) {
+    return ByteBuffer.allocate(30).put((byte) 'c').putInt(xid).put((byte) 0).putLong(commitLsn).putLong(endLsn)
+        .putLong(0).array();
+  }
+
+  /** Origin inside a stream: origin LSN 0 (pgoutput sends InvalidXLogRecPtr there), name. */
+  private static byte[] origin(String name) {
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    return ByteBuffer.allocate(1 + 8 + n.length + 1).put((byte) 'O').putLong(0).put(n).put((byte) 0).array();
   }
 
   private static byte[] begin(long finalLsn, int xid) {

@@ -39,6 +39,18 @@ class StreamSpoolTest {
   }
 
   @Test
+  void anOriginInsideAStreamIsReplayedByteForByteBecauseItHasNoXidPrefix() throws Exception {
+    // pgoutput sends Origin right after the first Stream Start of a transaction from another origin,
+    // as its own message: 'O', Int64 origin LSN (0 in a stream), String name; no Int32 xid.
+    byte[] origin = ByteBuffer.allocate(12).put((byte) 'O').putLong(0).put(new byte[] {'a', 'b', 0}).array();
+    StreamSpool spool = new StreamSpool(dir.resolve("spool"));
+    spool.append(7, 100, ByteBuffer.wrap(origin.clone()));
+    spool.append(7, 200, streamed('I', 7, 1));
+
+    assertThat(replay(spool, 7)).containsExactly("100:" + Arrays.toString(origin), "200:[73, 1]");
+  }
+
+  @Test
   void dropsRolledBackSubtransactionsAndAbortedTransactions() throws Exception {
     StreamSpool spool = new StreamSpool(dir.resolve("spool"));
     spool.append(7, 100, streamed('I', 7, 1));
