@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable, LeadershipListener {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   private static final long RETRY_MILLIS = 5_000;
+  /** Failed pipeline starts after which a leader hands leadership on (the fault may be this node's). */
+  private static final int START_ATTEMPTS = 3;
+  /** How often a leader whose lease lapsed looks again (renewed, or the term ends). */
+  private static final long LEASE_WAIT_MILLIS = 100;
 
   private final PgcdcConfig config;
   private final PipelineMetrics metrics;
@@ -139,11 +143,23 @@ public final class Node implements AutoCloseable, LeadershipListener {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
+  /**
+   * Starts the pipeline for as long as the term of {@code epoch} lives: while its lease has lapsed
+   * (renewal late) it waits rather than giving up, since the term may still go on; after
+   * {@value #START_ATTEMPTS} failed starts it throws, so the term ends as FAILED and another node
+   * gets its turn (a fault of this node's, such as an unwritable journal, must not hold the cluster;
+   * when every node fails alike, leadership goes round with a growing backoff).
+   */
   @Override
   public void onElected(long epoch) {
     status.epoch(epoch);
     awaitWarmUp();
-    while (cluster.isLeading(epoch)) {
+    int failures = 0;
+    while (cluster.holds(epoch) && !Thread.currentThread().isInterrupted()) {
+      if (!cluster.isLeading(epoch)) {
+        sleep(LEASE_WAIT_MILLIS);
+        continue;
+      }
       try {
         fenceOlderEpochs(epoch);
         run(Pipeline.start(config, metrics, new Term(epoch, cluster::isLeading)));
@@ -152,6 +168,10 @@ public final class Node implements AutoCloseable, LeadershipListener {
         return;
       } catch (PipelineException e) {
         status.problem("leader of epoch " + epoch + " cannot stream: " + e.getMessage());
+        if (++failures == START_ATTEMPTS) {
+          throw new LeadershipListener.Declined("leader of epoch " + epoch + " cannot stream after " + failures
+              + " attempts, handing leadership on: " + e.getMessage());
+        }
         LOG.error("leader of epoch {} cannot stream (retrying in {} s): {}", epoch, RETRY_MILLIS / 1000,
             e.getMessage());
         sleep(RETRY_MILLIS);

@@ -62,10 +62,47 @@ class ClusterFailoverIT {
         if (nodeA != null) {
           nodeA.close();
         }
-        try (var files = Files.walk(journalB)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(journalB);
       }
+    }
+  }
+
+  @Test
+  void aLeaderThatCannotStreamHandsLeadershipToAHealthyStandby() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_handover").bindQueue()) {
+      f.sql("CREATE TABLE t (id int PRIMARY KEY)");
+      String cluster = "e-handover-" + UUID.randomUUID().toString().substring(0, 8);
+      for (long epoch = 1; epoch <= 8; epoch++) {
+        f.forgetExchangeLater(EpochExchanges.name(f.exchange, epoch));
+      }
+      // A journal under a regular file cannot be created, even by root: a fault of node A's alone.
+      Path notADirectory = Files.createTempFile("e_handover", ".file");
+      Path journalB = Files.createTempDirectory("e_handover-journal-b");
+      try {
+        PgcdcConfig a = clusterConfig(f, cluster, "node-a", notADirectory.resolve("journal"));
+        PgcdcConfig b = clusterConfig(f, cluster, "node-b", journalB);
+        NodeStatus statusA = Node.newStatus(a);
+        NodeStatus statusB = Node.newStatus(b);
+        try (Node nodeA = Node.start(a, PipelineMetrics.create(), statusA)) {
+          await().atMost(Duration.ofSeconds(30)).until(() -> statusA.epoch() > 0); // won, failing to start
+          try (Node nodeB = Node.start(b, PipelineMetrics.create(), statusB)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> statusB.role() == Role.LEADER);
+            f.sql("INSERT INTO t VALUES (1)");
+            Message m = f.take("public.t", 1).get(0);
+            assertThat((Long) m.properties().getHeaders().get("pgcdc-epoch")).isEqualTo(statusB.epoch());
+            assertThat(statusA.role()).isNotEqualTo(Role.LEADER);
+          }
+        }
+      } finally {
+        Files.deleteIfExists(notADirectory);
+        deleteTree(journalB);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -128,6 +128,14 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * True while the term of {@code epoch} lives and is not suspended, whether or not its lease is
+   * current ({@link #isLeading} needs both): a lapsed lease is renewed, or the term ends.
+   */
+  public boolean holds(long epoch) {
+    return epoch != 0 && epoch == leadingEpoch;
+  }
+
+  /**
    * True while this node may publish messages stamped with {@code epoch}. Two volatile reads and
    * {@link System#nanoTime()}: cheap enough to call for every message.
    */
@@ -361,6 +369,10 @@ public final class ClusterNode implements AutoCloseable {
       case CONNECTED -> {
         connected = true;
         LOG.info("cluster {}: node {} connected to ZooKeeper {}", config.name(), self.nodeId(), config.zookeeper());
+        // Curator delivers connection states on its own thread, so the election can be won before
+        // this first CONNECTED arrives; begin() then suspended the term, and nothing else would ever
+        // end it. It ends as a term that outlived a connection loss does: contend again, connected.
+        endSuspendedTerm(RevokeReason.RECONNECTED);
       }
       case RECONNECTED -> {
         connected = true;
@@ -514,6 +526,9 @@ public final class ClusterNode implements AutoCloseable {
     try {
       call.run();
       return true;
+    } catch (LeadershipListener.Declined e) {
+      LOG.error("cluster {}: node {}: {}", config.name(), self.nodeId(), e.getMessage());
+      return false;
     } catch (RuntimeException | Error e) {
       LOG.error("cluster {}: node {} listener {} failed", config.name(), self.nodeId(), callback, e);
       return false;

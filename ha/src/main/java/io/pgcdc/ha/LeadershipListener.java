@@ -34,4 +34,14 @@ public interface LeadershipListener {
    * the session timeout), so a clean handover never has two publishers.
    */
   void onRevoked(long epoch, RevokeReason reason);
+
+  /**
+   * Thrown by {@link #onElected} to hand leadership on (the term ends as {@link RevokeReason#FAILED}
+   * and the node requeues after a backoff); logged as one line, as an expected outcome.
+   */
+  final class Declined extends RuntimeException {
+    public Declined(String message) {
+      super(message, null, false, false);
+    }
+  }
 }

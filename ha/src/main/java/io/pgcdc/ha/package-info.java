@@ -31,15 +31,16 @@
  *                             |                                                  ^
  *                             | Disconnected/Expired (fast fence) or             |
  *                             | SUSPENDED: isLeading(e) = false at once          | RECONNECTED, LOST,
+ *                             | (also: won before the first CONNECTED arrived)   | first CONNECTED,
  *                             v                                                  | close()
  *                        SUSPENDED(e) -------------------------------------------+
  *                        onSuspended(e), role() = SUSPENDED
  *
  *   ZooKeeper unreachable: stays STANDBY, Curator keeps reconnecting.
  * </pre>
- * A term whose {@code onElected} throws ends at once ({@code FAILED}); the node then keeps out
- * of the race for a backoff (500 ms doubling to the session timeout) so that a node that cannot
- * stream does not spin through epochs.
+ * A term whose {@code onElected} throws ends at once ({@code FAILED}); the node then holds the
+ * mutex for a backoff (500 ms doubling to the session timeout) before it requeues behind the
+ * waiting nodes, so that a node that cannot stream does not spin through epochs.
  * A suspended term is never resumed: even when the session survives, RECONNECTED ends it and
  * the node contends again (a new win claims a new epoch). A blip thus costs one failover, and
  * there is never a question of whether a node that stopped may publish again.

@@ -175,6 +175,26 @@ class ClusterNodeIT {
   }
 
   @Test
+  void aTermWonBeforeTheFirstConnectedArrivedEndsWhenItArrivesAndTheNodeLeadsAgain() throws Exception {
+    ClusterNode a = nodes.start("a");
+    await().atMost(FAILOVER).until(() -> a.isLeading(1));
+    ClusterNode b = nodes.start("b");
+    await().atMost(FAILOVER).until(() -> b.leaderId().isPresent()); // only once its CONNECTED arrived
+    // As if Curator had not yet delivered b's CONNECTED (its own thread, after the election may run).
+    java.lang.reflect.Field connected = ClusterNode.class.getDeclaredField("connected");
+    connected.setAccessible(true);
+    connected.setBoolean(b, false);
+    a.close();
+    await().atMost(FAILOVER).until(() -> nodes.log.indexOf("b", Kind.SUSPENDED, 2) >= 0);
+    assertThat(b.role()).isEqualTo(Role.SUSPENDED);
+
+    b.connectionChanged(org.apache.curator.framework.state.ConnectionState.CONNECTED);
+
+    await().atMost(FAILOVER).until(() -> b.isLeading(3));
+    assertThat(nodes.log.events()).contains(new EventLog.Event("b", Kind.REVOKED, 2, RevokeReason.RECONNECTED));
+  }
+
+  @Test
   void handsLeadershipOnWhenTheListenerCannotStartThePipeline() {
     LeadershipListener recording = nodes.log.listener("broken");
     nodes.start("broken", new LeadershipListener() {
