@@ -188,8 +188,11 @@ public final class TailCommand implements Callable<Integer> {
       JsonNode body = parse(message.body());
       if (body == null) {
         json.writeString(new String(message.body(), StandardCharsets.UTF_8));
+      } else if (oneLine(message.body())) {
+        // Its own bytes: a re-rendering would turn numeric's digits into a double's.
+        json.writeRawValue(new String(message.body(), StandardCharsets.UTF_8));
       } else {
-        json.writeTree(body);
+        json.writeTree(body); // pretty-printed JSON from elsewhere: re-rendered, to keep one line
       }
       json.writeEndObject();
     }
@@ -206,6 +209,16 @@ public final class TailCommand implements Callable<Integer> {
     } else {
       json.writeString(String.valueOf(value)); // LongString and everything else: its text
     }
+  }
+
+  /** No CR or LF: inside JSON strings they are escaped, so any would be layout. */
+  private static boolean oneLine(byte[] body) {
+    for (byte b : body) {
+      if (b == '\n' || b == '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The body as JSON, or null when it is not JSON (then it is printed as a string). */
