@@ -70,6 +70,10 @@ public final class ClusterNode implements AutoCloseable {
   /** Epoch of the current or most recent term (0 before the first win). */
   private volatile long lastEpoch;
   private volatile boolean connected;
+  /** Set by the first CONNECTED; until then the view thread warns once that ZooKeeper is unreachable. */
+  private volatile boolean everConnected;
+  private boolean warnedUnreachable;
+  private long startedNanos;
   private volatile boolean closed;
   /** Only touched by the term thread. */
   private long failureBackoffMillis;
@@ -117,6 +121,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     // Registered before start() so that the first CONNECTED is not missed.
     client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
+    startedNanos = System.nanoTime();
     client.start();
     registration.start();
     selector.start();
@@ -368,6 +373,7 @@ public final class ClusterNode implements AutoCloseable {
     switch (state) {
       case CONNECTED -> {
         connected = true;
+        everConnected = true;
         LOG.info("cluster {}: node {} connected to ZooKeeper {}", config.name(), self.nodeId(), config.zookeeper());
         // Curator delivers connection states on its own thread, so the election can be won before
         // this first CONNECTED arrives; begin() then suspended the term, and nothing else would ever
@@ -487,6 +493,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private void refreshView() {
     if (!connected) {
+      warnIfNeverConnected();
       return;
     }
     try {
@@ -494,6 +501,20 @@ public final class ClusterNode implements AutoCloseable {
       cachedMembers = List.copyOf(view.members());
     } catch (Exception e) {
       LOG.debug("cluster {}: view refresh failed: {}", config.name(), e.toString());
+    }
+  }
+
+  /**
+   * Curator retries an unreachable ensemble quietly (its loggers are at ERROR), and a node that never
+   * connects only stands by: after the connection timeout, say once what is wrong. View thread.
+   */
+  private void warnIfNeverConnected() {
+    if (!everConnected && !warnedUnreachable
+        && System.nanoTime() - startedNanos > config.connectionTimeout().toNanos()) {
+      warnedUnreachable = true;
+      LOG.warn("cluster {}: node {} cannot reach ZooKeeper at {} (no connection after {} ms); it stands by and keeps"
+          + " trying: check cluster.zookeeper and that ZooKeeper runs", config.name(), self.nodeId(),
+          config.zookeeper(), config.connectionTimeout().toMillis());
     }
   }
 

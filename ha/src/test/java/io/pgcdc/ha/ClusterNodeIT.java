@@ -195,6 +195,33 @@ class ClusterNodeIT {
   }
 
   @Test
+  void aNodeThatCannotReachZooKeeperSaysSoOnceAfterTheConnectionTimeout() throws Exception {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        ClusterNode.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try (java.net.ServerSocket reserved = new java.net.ServerSocket(0)) {
+      String nowhere = "127.0.0.1:" + reserved.getLocalPort();
+      reserved.close(); // a free port: connections are refused
+      TestNodes elsewhere = new TestNodes(nowhere);
+      try {
+        ClusterNode lonely = elsewhere.start("lonely");
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.list.stream()
+            .anyMatch(e -> e.getFormattedMessage().contains("cannot reach ZooKeeper at " + nowhere)));
+        assertThat(lonely.role()).isEqualTo(Role.STANDBY);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> lines.list.stream()
+            .filter(e -> e.getFormattedMessage().contains("cannot reach ZooKeeper")).count() == 1);
+      } finally {
+        elsewhere.close();
+      }
+    } finally {
+      log.detachAppender(lines);
+    }
+  }
+
+  @Test
   void handsLeadershipOnWhenTheListenerCannotStartThePipeline() {
     LeadershipListener recording = nodes.log.listener("broken");
     nodes.start("broken", new LeadershipListener() {
