@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,23 @@ class JournalSetTest {
       assertThat(ids(reader, new ArrayList<>())).isEqualTo(expectedIds(0, 900));
       assertThat(reader.seek(Entries.commitLsn(270))).isTrue();
       assertThat(ids(reader, new ArrayList<>())).isEqualTo(expectedIds(270, 900));
+    }
+  }
+
+  @Test
+  void seekFindsTransactionsThatOnlyAnEarlierRunOfTheDirectoryHolds() {
+    // node A journaled tx 0..9 but only tx <= 4 was confirmed; its next session re-streamed tx 5..8
+    // and stopped (leadership lost): tx 9 is only in the first run
+    Path a = write("node-a", 1, new long[] {0, 30}, new long[] {15, 27});
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a)); JournalReader reader = set.reader()) {
+      for (long entry = 0; entry < 30; entry += Entries.PER_TX) {
+        assertThat(reader.seek(Entries.commitLsn(entry))).isTrue();
+        assertThat(ids(reader, new ArrayList<>())).as("seek to entry %d", entry).isEqualTo(expectedIds(entry, 30));
+      }
+      assertThat(set.info().lastCommitLsn()).isEqualTo(Entries.commitLsn(29));
+      assertThat(set.info().newestCommit())
+          .isBetween(Instant.ofEpochSecond(1_795_000_000L, 27_000), Instant.ofEpochSecond(1_795_000_000L, 29_000));
+      assertThat(set.info().canReplayFrom(Entries.commitLsn(29))).isTrue();
     }
   }
 
