@@ -33,8 +33,13 @@ final class EntryEncoder {
   private byte[] buf = new byte[512];
   private int pos;
 
-  /** Appends {@code r} at {@code out}'s write position. */
-  void write(Bytes<?> out, JournalRecord r) {
+  /**
+   * Appends {@code r} at {@code out}'s write position.
+   *
+   * @param highWaterLsn the highest commit LSN of {@code r} and of every entry before it in the
+   *     journal (see {@link JournalEntryCodec})
+   */
+  void write(Bytes<?> out, JournalRecord r, long highWaterLsn) {
     pos = 0;
     ensure(JournalEntryCodec.FIXED_LENGTH);
     byte[] b = buf;
@@ -48,6 +53,7 @@ final class EntryEncoder {
     LONG.set(b, 24, r.xid());
     LONG.set(b, 32, r.epoch());
     LONG.set(b, 40, r.commitTimeMicros());
+    LONG.set(b, JournalEntryCodec.OFFSET_HIGH_WATER, highWaterLsn);
     pos = JournalEntryCodec.FIXED_LENGTH;
     text(r.messageId());
     text(r.contentType());

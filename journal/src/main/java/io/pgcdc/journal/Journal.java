@@ -6,13 +6,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * One journal directory: a Chronicle Queue of {@link JournalRecord} entries, one per published
@@ -160,17 +157,18 @@ public final class Journal implements AutoCloseable {
     return retention.sweep();
   }
 
-  /** Counts and bounds of what the journal holds (reads the first and last entry). */
+  /**
+   * Counts and bounds of what the journal holds: reads the oldest entry and the newest, and when
+   * a later session rewound below the highest commit LSN (the newest entry's high-water mark),
+   * seeks to an entry of that highest transaction.
+   */
   public JournalInfo info() {
     queue.refreshDirectoryListing();
     JournalRecord first = new JournalRecord();
     JournalRecord last = new JournalRecord();
     boolean any;
-    try (ExcerptTailer tailer = queue.createTailer()) {
-      any = readOne(tailer.toStart(), first);
-      if (any) {
-        readOne(tailer.direction(TailerDirection.BACKWARD).toEnd(), last);
-      }
+    try (QueueJournalReader reader = new QueueJournalReader(queue)) {
+      any = reader.next(first) && reader.readHighest(last);
     }
     CycleFiles cycles = new CycleFiles(dir, queue);
     long bytes = cycles.usedBytes();
@@ -180,16 +178,6 @@ public final class Journal implements AutoCloseable {
     }
     return new JournalInfo(dir, queue.entryCount(), first.lsn(), first.commitLsn(), last.lsn(),
         last.commitLsn(), micros(first.commitTimeMicros()), micros(last.commitTimeMicros()), bytes, files);
-  }
-
-  private static boolean readOne(ExcerptTailer tailer, JournalRecord into) {
-    try (DocumentContext dc = tailer.readingDocument()) {
-      if (!dc.isPresent()) {
-        return false;
-      }
-      JournalEntryCodec.read(dc.wire().bytes(), into);
-      return true;
-    }
   }
 
   private static Instant micros(long micros) {

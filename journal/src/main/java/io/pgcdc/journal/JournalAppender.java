@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * write with less than {@link Journal#MIN_FREE_BYTES} free is the guard that keeps it from
  * happening at all.
  *
+ * <p><b>High-water commit LSN.</b> Each entry also carries the highest commit LSN journaled in
+ * the directory up to and including it (what seeks search, see {@link QueueJournalReader}). The
+ * first append of an appender reads it back from the newest entry on disk, so it carries over
+ * restarts and a new session that re-journals from the slot's confirmed position.
+ *
  * <p><b>Cost.</b> No allocation and no lock per entry: the record is encoded into a reused heap
  * array and copied into the mapped file with two bulk writes ({@link EntryEncoder}). Retention runs on this thread once per new roll cycle.
  */
@@ -57,6 +62,8 @@ public final class JournalAppender implements AutoCloseable {
   private final AtomicLong appendedEntries = new AtomicLong();
   private final EntryEncoder encoder = new EntryEncoder();
   private ExcerptAppender appender;
+  /** Highest commit LSN journaled in this directory so far (writer thread only; see JournalEntryCodec). */
+  private long highWaterLsn;
   private long bytesUntilSpaceCheck;
   private int cycle = Integer.MIN_VALUE;
   private volatile JournalWriteException failure;
@@ -112,17 +119,22 @@ public final class JournalAppender implements AutoCloseable {
 
   private void write(JournalRecord record) {
     if (appender == null) {
-      // Created on the writer thread: Chronicle appenders are bound to the thread that made them.
+      // Created on the writer thread: Chronicle appenders and tailers are bound to the thread that made them.
       appender = queue.createAppender();
+      try (QueueJournalReader newest = new QueueJournalReader(queue)) {
+        highWaterLsn = newest.newestHighWater();
+      }
     }
+    long highWater = Long.compareUnsigned(record.commitLsn(), highWaterLsn) > 0 ? record.commitLsn() : highWaterLsn;
     try (DocumentContext dc = appender.writingDocument()) {
       try {
-        encoder.write(dc.wire().bytes(), record);
+        encoder.write(dc.wire().bytes(), record, highWater);
       } catch (RuntimeException | Error e) {
         dc.rollbackOnClose();
         throw e;
       }
     }
+    highWaterLsn = highWater;
   }
 
   private void checkSpace(JournalRecord record) {

@@ -12,10 +12,15 @@ import java.time.Instant;
  * @param entries       entries stored (raw count: a message journaled twice counts twice)
  * @param firstLsn      {@code lsn} of the oldest entry
  * @param firstCommitLsn commit LSN of the oldest entry: a replay from here returns everything
- * @param lastLsn       {@code lsn} of the newest entry
- * @param lastCommitLsn commit LSN of the newest entry: the highest LSN a replay can start from
+ * @param lastLsn       {@code lsn} of an entry of the last-committed transaction (the one with the
+ *                      highest commit LSN): of the newest entry when the journal ends with that
+ *                      transaction, as it does unless a later session re-journaled older ones
+ *                      after it; then of its first entry
+ * @param lastCommitLsn the highest commit LSN in the journal (not necessarily the newest entry's:
+ *                      a later session re-journals from the slot's confirmed position): the
+ *                      highest LSN a replay can start from
  * @param oldestCommit  commit time of the oldest entry
- * @param newestCommit  commit time of the newest entry
+ * @param newestCommit  commit time of the last-committed transaction (see {@code lastLsn})
  * @param bytesOnDisk   bytes the roll-cycle files hold (not their sparse apparent size)
  * @param files         roll-cycle files (one per {@link Journal#ROLL_CYCLE} period with data)
  */

@@ -23,6 +23,12 @@ public final class JournalRecord {
   /** Most AMQP headers one entry can carry; pgcdc publishes five. */
   public static final int MAX_HEADERS = 16;
 
+  /**
+   * Int header of a batched message (sink.rabbitmq.batch): how many events, with ordinals
+   * {@link #ordinal()} .. {@link #lastOrdinal()}, its body's JSON array holds.
+   */
+  public static final String EVENTS_HEADER = "pgcdc-events";
+
   /** Header value kinds, as AMQP field-table types: long string, long-long, int. */
   public static final byte HEADER_STRING = 'S';
   public static final byte HEADER_LONG = 'l';
@@ -205,6 +211,20 @@ public final class JournalRecord {
   public JournalRecord headerInt(CharSequence name, int value) {
     headerLongs[nextHeader(name, HEADER_INT)] = value;
     return this;
+  }
+
+  /**
+   * Ordinal of the last event this entry carries: {@code ordinal + pgcdc-events - 1} for a batch
+   * (message-id {@code <slot>/<commit LSN>/<first>-<last>}; a batch's ordinals are consecutive),
+   * else {@link #ordinal()}. Looks the header up by name; allocates nothing.
+   */
+  public int lastOrdinal() {
+    for (int i = 0; i < headerCount; i++) {
+      if (headerTypes[i] == HEADER_INT && CharSequence.compare(headerNames[i], EVENTS_HEADER) == 0) {
+        return headerLongs[i] > 1 ? ordinal + (int) headerLongs[i] - 1 : ordinal;
+      }
+    }
+    return ordinal;
   }
 
   public int headerCount() {

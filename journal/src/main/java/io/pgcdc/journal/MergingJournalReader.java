@@ -14,15 +14,22 @@ import java.util.Set;
  * <ul>
  *   <li>Data events (ordinal &gt;= 0, message-id {@code slot/commit LSN/ordinal}) are the same
  *       message when {@code (commit LSN, ordinal)} are equal; one is returned only when it is
- *       after the last returned {@code (commit LSN, ordinal)}.</li>
+ *       after the last returned {@code (commit LSN, ordinal)}. A batch (sink.rabbitmq.batch,
+ *       message-id {@code slot/commit LSN/first-last}) counts as its first ordinal when checked
+ *       and moves the mark to its last, so directories written with different batch settings
+ *       do not return an event twice under two ids. (Limit: with different batch settings, a
+ *       batch whose first events were already returned one by one is skipped whole, so when
+ *       the directory that returned them ends inside that batch, its last events are missing.
+ *       With equal settings batch boundaries, and so ids, are the same on every node.)</li>
  *   <li>Schema events (negative ordinals, message-id {@code slot/commit LSN/_schema.s.t}) depend
  *       on what the publishing session had already seen, so a re-stream may carry ones the first
  *       stream did not. One is returned when its transaction is not behind the high-water mark
  *       and its message-id was not returned yet for that transaction.</li>
  * </ul>
  * Between sources, the head with the lowest {@code (commit LSN, position)} goes first, where a data
- * event's position is {@code 2 * ordinal} and a schema event's is just before the next data event
- * of its own source; of equal positions the lower epoch (the first publication) wins.
+ * event's position is {@code 2 * ordinal} (a batch's: its first) and a schema event's is just
+ * after the last data event before it in its own source (after a batch's last ordinal); of equal
+ * positions the lower epoch (the first publication) wins.
  *
  * <pre>
  *   dir A:  (10,0) (10,1) (20,0) | (10,1) (20,0) (30,0)          '|' = reconnect, re-stream
@@ -57,7 +64,7 @@ final class MergingJournalReader implements JournalReader {
         dataOrdinal = -1;
       }
       if (record.ordinal() >= 0) {
-        dataOrdinal = record.ordinal();
+        dataOrdinal = record.lastOrdinal();
         position = 2L * record.ordinal();
       } else {
         position = 2L * dataOrdinal + 1;
@@ -151,7 +158,7 @@ final class MergingJournalReader implements JournalReader {
     if (r.ordinal() <= lastDataOrdinal) {
       return false;
     }
-    lastDataOrdinal = r.ordinal();
+    lastDataOrdinal = r.lastOrdinal();
     return true;
   }
 

@@ -3,6 +3,7 @@ package io.pgcdc.journal;
 import java.util.NavigableSet;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -13,7 +14,22 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Seek = two binary searches: over the roll cycles by their first entry, then over the
  * sequence numbers inside one cycle, each probe a {@code moveToIndex} through Chronicle's
  * two-level index (at most {@code indexSpacing} = 256 entries stepped over) and one in-place read
- * of the commit LSN at {@link JournalEntryCodec#OFFSET_COMMIT_LSN}.
+ * of the entry's high-water commit LSN at {@link JournalEntryCodec#OFFSET_HIGH_WATER}.
+ *
+ * <p>Why the high-water mark and not the commit LSN: a directory is a concatenation of runs, one
+ * per pipeline session, each in commit order, where a later run starts again at the slot's
+ * confirmed position, below where the one before ended. Commit LSNs are then not sorted, and a
+ * search over them can land in a later run and miss what only an earlier one holds. The running
+ * maximum is sorted, and the first entry where it reaches {@code lsn} is exactly the first entry,
+ * in append order, whose own commit LSN does. So a rewinding directory costs the same O(log n)
+ * probes as a sorted one; what it costs more is reading: after the seek, the later runs' entries
+ * that repeat or precede what was already read (at most what each re-stream re-sent) still come
+ * out of this raw reader, for {@link MergingJournalReader} to drop.
+ *
+ * <pre>
+ *   commit LSN:  10 20 30 40 50 | 30 40 | 40 50 60      three sessions
+ *   high-water:  10 20 30 40 50 | 50 50 | 50 50 60      seek(45): first high-water >= 45 = the 50
+ * </pre>
  */
 final class QueueJournalReader implements JournalReader {
 
@@ -98,7 +114,7 @@ final class QueueJournalReader implements JournalReader {
       return ABSENT;
     }
     try (DocumentContext dc = t.readingDocument()) {
-      return dc.isPresent() ? JournalEntryCodec.commitLsn(dc.wire().bytes()) : ABSENT;
+      return dc.isPresent() ? JournalEntryCodec.highWaterLsn(dc.wire().bytes()) : ABSENT;
     }
   }
 
@@ -121,6 +137,49 @@ final class QueueJournalReader implements JournalReader {
       }
     }
     return java.util.Arrays.copyOf(cycles, n);
+  }
+
+  /**
+   * Reads an entry of the transaction with the highest commit LSN into {@code into}: the newest
+   * entry when the journal ends with that transaction (the usual case), else, when a later
+   * session rewound, that transaction's first entry (one more seek).
+   *
+   * @return false when the journal holds no entry
+   */
+  boolean readHighest(JournalRecord into) {
+    queue.refreshDirectoryListing();
+    long highWater = readNewest(into);
+    if (highWater == ABSENT) {
+      return false;
+    }
+    return into.commitLsn() == highWater || (seek(highWater) && next(into));
+  }
+
+  /**
+   * High-water commit LSN of the newest entry, {@link io.pgcdc.decoder.Lsn#INVALID} when the
+   * journal is empty: where an appender continues the running maximum.
+   */
+  long newestHighWater() {
+    queue.refreshDirectoryListing();
+    long highWater = readNewest(null);
+    return highWater == ABSENT ? io.pgcdc.decoder.Lsn.INVALID : highWater;
+  }
+
+  /** Reads the newest entry into {@code into} (unless null); returns its high-water LSN or {@link #ABSENT}. */
+  private long readNewest(JournalRecord into) {
+    ExcerptTailer t = tailer().direction(TailerDirection.BACKWARD).toEnd();
+    try (DocumentContext dc = t.readingDocument()) {
+      if (!dc.isPresent()) {
+        return ABSENT;
+      }
+      long highWater = JournalEntryCodec.highWaterLsn(dc.wire().bytes());
+      if (into != null) {
+        JournalEntryCodec.read(dc.wire().bytes(), into);
+      }
+      return highWater;
+    } finally {
+      t.direction(TailerDirection.FORWARD);
+    }
   }
 
   long probes() {

@@ -7,10 +7,11 @@
  *  ------------------------------                  -------------------------------
  *  JournalRecord (filled in place, no copies)      JournalSet.openReadOnly(dirs...)
  *        |                                               |
- *  JournalAppender.append ---> journal.dir/              JournalReader.seek(lsn)   binary search:
- *        |  JournalEntryCodec   20261122-0010X.cq4       |                          cycles, then
- *        |  (mapped write)      20261122-0020X.cq4 <-----+  next(record) ...        Chronicle index
- *        |                      ...                      |
+ *  JournalAppender.append ---> journal.dir/              JournalReader.seek(lsn)   binary search
+ *        |  JournalEntryCodec   20261122-0010X.cq4       |                          on high-water
+ *        |  (mapped write)      20261122-0020X.cq4 <-----+  next(record) ...        commit LSN:
+ *        |                      ...                      |                          cycles, then
+ *        |                                               |                          Chronicle index
  *  lastAppendedLsn()            JournalRetention         MergingJournalReader: k-way merge in
  *  (ConfirmTracker input)       (age, size; whole         commit order, each message once
  *                                cycle files)

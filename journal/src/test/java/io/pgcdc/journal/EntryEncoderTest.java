@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
  */
 class EntryEncoderTest {
 
+  private static final long HIGH_WATER = 0x1_16B4_0000L;
+
   /** Texts covering 1-, 2- and 3-byte chars, a surrogate pair, and stop-bit lengths of 1 to 3 bytes. */
   private static final String[] TEXTS = {
       "", "a", "public.users", "Åkerfeldt", "日本語のテーブル", "emoji \uD83D\uDE00 here",
@@ -28,7 +30,8 @@ class EntryEncoderTest {
   void anEncodedEntryReadsBackFieldForField() {
     JournalRecord r = record("ключ.таблица", new StringBuilder("0/16B3748"));
     Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(256);
-    new EntryEncoder().write(bytes, r);
+    new EntryEncoder().write(bytes, r, HIGH_WATER);
+    assertThat(JournalEntryCodec.highWaterLsn(bytes)).isEqualTo(HIGH_WATER);
     JournalRecord back = new JournalRecord();
     JournalEntryCodec.read(bytes, back);
     assertThat(back.toString()).isEqualTo(r.toString());
@@ -38,13 +41,26 @@ class EntryEncoderTest {
   }
 
   @Test
+  void readsAnEntryWrittenBeforeTheHighWaterFieldWithItsCommitLsnAsTheHighWaterMark() {
+    JournalRecord r = record("public.users", "0/16B3748");
+    Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(256);
+    bytes.write(chronicle(r, JournalEntryCodec.VERSION_1));
+    assertThat(JournalEntryCodec.highWaterLsn(bytes)).isEqualTo(r.commitLsn());
+    JournalRecord back = new JournalRecord();
+    JournalEntryCodec.read(bytes, back);
+    assertThat(back.toString()).isEqualTo(r.toString());
+    assertThat(back.headersAsMap()).isEqualTo(r.headersAsMap());
+    assertThat(back.bodyCopy()).isEqualTo(r.bodyCopy());
+  }
+
+  @Test
   void reusesItsBufferForSmallerEntriesAfterALargeOne() {
     EntryEncoder encoder = new EntryEncoder();
     Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(256);
-    encoder.write(bytes, record("z".repeat(5000), "v"));
+    encoder.write(bytes, record("z".repeat(5000), "v"), HIGH_WATER);
     bytes.clear();
     JournalRecord small = record("public.t", "w");
-    encoder.write(bytes, small);
+    encoder.write(bytes, small, HIGH_WATER);
     assertThat(bytes.toByteArray()).isEqualTo(chronicle(small));
   }
 
@@ -62,14 +78,21 @@ class EntryEncoderTest {
 
   private static byte[] encoded(JournalRecord r) {
     Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(256);
-    new EntryEncoder().write(bytes, r);
+    new EntryEncoder().write(bytes, r, HIGH_WATER);
     return bytes.toByteArray();
   }
 
-  /** The layout written with Chronicle's field writers, as the journal did before EntryEncoder. */
   private static byte[] chronicle(JournalRecord r) {
+    return chronicle(r, JournalEntryCodec.VERSION);
+  }
+
+  /**
+   * The layout written with Chronicle's field writers, as the journal did before EntryEncoder;
+   * {@link JournalEntryCodec#VERSION_1} leaves out the high-water field, as journals did before it.
+   */
+  private static byte[] chronicle(JournalRecord r, byte version) {
     Bytes<byte[]> out = Bytes.allocateElasticOnHeap(256);
-    out.writeByte(JournalEntryCodec.VERSION);
+    out.writeByte(version);
     out.writeByte(r.opByte());
     out.writeByte((byte) r.headerCount());
     out.writeByte((byte) 0);
@@ -79,6 +102,9 @@ class EntryEncoderTest {
     out.writeLong(r.xid());
     out.writeLong(r.epoch());
     out.writeLong(r.commitTimeMicros());
+    if (version != JournalEntryCodec.VERSION_1) {
+      out.writeLong(HIGH_WATER);
+    }
     utf8(out, r.messageId());
     utf8(out, r.contentType());
     utf8(out, r.routingKey());

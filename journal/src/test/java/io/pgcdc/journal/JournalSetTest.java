@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,28 @@ class JournalSetTest {
     }
   }
 
-  /** A transaction as the engine journals it: "S" = schema event (negative ordinal), "I" = row. */
+  @Test
+  void seekFindsTransactionsThatOnlyAnEarlierRunOfTheDirectoryHolds() {
+    // node A journaled tx 0..9 but only tx <= 4 was confirmed; its next session re-streamed tx 5..8
+    // and stopped (leadership lost): tx 9 is only in the first run
+    Path a = write("node-a", 1, new long[] {0, 30}, new long[] {15, 27});
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a)); JournalReader reader = set.reader()) {
+      for (long entry = 0; entry < 30; entry += Entries.PER_TX) {
+        assertThat(reader.seek(Entries.commitLsn(entry))).isTrue();
+        assertThat(ids(reader, new ArrayList<>())).as("seek to entry %d", entry).isEqualTo(expectedIds(entry, 30));
+      }
+      assertThat(set.info().lastCommitLsn()).isEqualTo(Entries.commitLsn(29));
+      assertThat(set.info().newestCommit())
+          .isBetween(Instant.ofEpochSecond(1_795_000_000L, 27_000), Instant.ofEpochSecond(1_795_000_000L, 29_000));
+      assertThat(set.info().canReplayFrom(Entries.commitLsn(29))).isTrue();
+    }
+  }
+
+  /**
+   * A transaction as the engine journals it: "S" = schema event (negative ordinal), "I" = row,
+   * "Bn" = a batch of n rows in one entry (sink.rabbitmq.batch: id {@code first-last}, header
+   * {@code pgcdc-events}).
+   */
   private Path writeTransactions(String name, long epoch, String... transactions) {
     Path dir = root.resolve(name);
     try (Journal journal = Journal.open(new JournalConfig(dir, Duration.ofDays(7), 10L << 30))) {
@@ -98,11 +120,14 @@ class JournalSetTest {
         int schema = 0;
         for (String event : parts[1].split(",")) {
           boolean isSchema = event.startsWith("S");
-          int ordinal = isSchema ? -(++schema) : data++;
+          int events = event.startsWith("B") ? Integer.parseInt(event.substring(1)) : 1;
+          int ordinal = isSchema ? -(++schema) : data;
+          data += isSchema ? 0 : events;
           String id = isSchema ? "slot/" + commit + "/_schema.public." + event.substring(1) : "slot/" + commit + "/" + ordinal;
-          journal.appender().append(r.lsn(commit - 1).commitLsn(commit).xid(commit).epoch(epoch).ordinal(ordinal)
-              .op(isSchema ? 'S' : 'I').messageId(id).routingKey("k").contentType("application/json")
-              .body(body, 0, body.length).clearHeaders());
+          r.lsn(commit - 1).commitLsn(commit).xid(commit).epoch(epoch).ordinal(ordinal)
+              .op(isSchema ? 'S' : 'I').messageId(events > 1 ? id + "-" + (data - 1) : id).routingKey("k")
+              .contentType("application/json").body(body, 0, body.length).clearHeaders();
+          journal.appender().append(events > 1 ? r.headerInt("pgcdc-events", events) : r);
         }
       }
     }
@@ -140,6 +165,28 @@ class JournalSetTest {
     try (JournalSet set = JournalSet.openReadOnly(List.of(a)); JournalReader reader = set.reader()) {
       assertThat(ids(reader, new ArrayList<>())).containsExactly(
           "slot/100/_schema.public.a", "slot/100/0", "slot/100/1", "slot/200/0", "slot/300/0");
+    }
+  }
+
+  @Test
+  void returnsEachEventOnceFromDirectoriesWrittenWithDifferentBatchSettings() {
+    // A batched whole transactions; B, the next leader, published one message per event
+    Path a = writeTransactions("node-a", 1, "100:B10", "200:B2");
+    Path b = writeTransactions("node-b", 2, "100:I,I,I,I,I,I,I,I,I,I", "200:I,I", "300:I");
+    try (JournalSet set = JournalSet.openReadOnly(List.of(b, a)); JournalReader reader = set.reader()) {
+      assertThat(ids(reader, new ArrayList<>())).containsExactly("slot/100/0-9", "slot/200/0-1", "slot/300/0");
+    }
+  }
+
+  @Test
+  void placesASchemaEventAfterTheWholeBatchBeforeIt() {
+    // A did not batch; B batched the same transaction: B's schema event follows event 9, not 0
+    Path a = writeTransactions("node-a", 1, "100:I,I,I,I,I,I,I,I,I,I,Sa,I");
+    Path b = writeTransactions("node-b", 2, "100:B10,Sa,I");
+    try (JournalSet set = JournalSet.openReadOnly(List.of(a, b)); JournalReader reader = set.reader()) {
+      assertThat(ids(reader, new ArrayList<>())).containsExactly("slot/100/0", "slot/100/1", "slot/100/2",
+          "slot/100/3", "slot/100/4", "slot/100/5", "slot/100/6", "slot/100/7", "slot/100/8", "slot/100/9",
+          "slot/100/_schema.public.a", "slot/100/10");
     }
   }
 

@@ -142,6 +142,16 @@ class JournalTest {
     }
   }
 
+  /** Seeks to each target entry's commit LSN; the next entry read must be its transaction's first. */
+  private static void assertEachSeekStartsAtTheTransactionOfItsEntry(JournalReader reader, long... targets) {
+    JournalRecord r = new JournalRecord();
+    for (long target : targets) {
+      assertThat(reader.seek(Entries.commitLsn(target))).isTrue();
+      assertThat(reader.next(r)).isTrue();
+      assertThat(Entries.indexOf(r)).as("seek to entry %d", target).isEqualTo(target / 3 * 3);
+    }
+  }
+
   @Test
   void seekFindsEntriesAcrossRollCycles() {
     SetTimeProvider clock = new SetTimeProvider(Instant.parse("2026-11-21T10:00:00Z"));
@@ -152,12 +162,7 @@ class JournalTest {
       }
       assertThat(journal.info().files()).isEqualTo(5);
       try (JournalReader reader = journal.reader()) {
-        for (long target : new long[] {0, 1, 899, 900, 901, 2250, 3599, 4499}) {
-          assertThat(reader.seek(Entries.commitLsn(target))).isTrue();
-          JournalRecord r = new JournalRecord();
-          assertThat(reader.next(r)).isTrue();
-          assertThat(Entries.indexOf(r)).as("seek to entry %d", target).isEqualTo(target / 3 * 3);
-        }
+        assertEachSeekStartsAtTheTransactionOfItsEntry(reader, 0, 1, 899, 900, 901, 2250, 3599, 4499);
         assertThat(reader.seek(Entries.commitLsn(4500))).isFalse();
       }
     }
@@ -179,6 +184,29 @@ class JournalTest {
         // 100,000 entries in 4 cycles: log2(4) + log2(25,000) ~ 17 probes, each one index look-up
         assertThat(reader.probes()).isLessThanOrEqualTo(24);
       }
+    }
+  }
+
+  @Test
+  void seekInAJournalThatRewoundStartsAtTheFirstEntryAtOrAfterTheLsnInAppendOrder() {
+    SetTimeProvider clock = new SetTimeProvider(Instant.parse("2026-11-21T10:00:00Z"));
+    try (Journal journal = Journal.open(config(), clock, 0)) {
+      append(journal, 0, 3000);
+      clock.advanceMillis(Journal.ROLL_CYCLE.lengthInMillis());
+      append(journal, 3000, 6000);
+    }
+    // a later session (new process, next roll cycle) re-streams from entry 1500 and stops at 5400
+    clock.advanceMillis(Journal.ROLL_CYCLE.lengthInMillis());
+    try (Journal journal = Journal.open(config(), clock, 0)) {
+      append(journal, 1500, 5400);
+      try (QueueJournalReader reader = (QueueJournalReader) journal.reader()) {
+        // the first entry at or after each target, in append order, is in the first run (the only
+        // one holding 5400..5999): a search that lands in the later run would skip those
+        assertEachSeekStartsAtTheTransactionOfItsEntry(reader, 0, 1499, 1500, 2999, 3000, 5399, 5400, 5999);
+        assertThat(reader.seek(Entries.commitLsn(6000))).isFalse();
+        assertThat(reader.probes()).isLessThanOrEqualTo(9 * 16);
+      }
+      assertThat(journal.info().lastCommitLsn()).isEqualTo(Entries.commitLsn(5999));
     }
   }
 
