@@ -337,11 +337,14 @@ public final class ClusterNode implements AutoCloseable {
 
   private void finish(Term ended) throws InterruptedException {
     RevokeReason reason = ended.end(closed ? RevokeReason.CLOSED : RevokeReason.INTERRUPTED);
-    synchronized (ended) {
-      if (leadingEpoch == ended.epoch) {
-        leadingEpoch = 0;
-      }
-      term = null;
+    // close() while leading: this node still holds the mutex and its session until onRevoked has
+    // returned, so it may go on publishing what is in flight (the pipeline drains) under its
+    // current lease, which is no longer renewed. The connection fences still apply: the term stays
+    // visible to them (suspend() clears leadingEpoch even for an ended term). Any other end stops
+    // publishing at once.
+    boolean drain = reason == RevokeReason.CLOSED;
+    if (!drain) {
+      stopLeading(ended);
     }
     LOG.info("cluster {}: node {} gives up leadership of epoch {} ({})", config.name(), self.nodeId(),
         ended.epoch, reason);
@@ -356,6 +359,20 @@ public final class ClusterNode implements AutoCloseable {
       Thread.interrupted();
       awaitRevoke(revoked);
       Thread.currentThread().interrupt();
+    } finally {
+      stopLeading(ended);
+    }
+  }
+
+  /** Nothing more may be published under {@code ended}, and connection events no longer concern it. */
+  private void stopLeading(Term ended) {
+    synchronized (ended) {
+      if (leadingEpoch == ended.epoch) {
+        leadingEpoch = 0;
+      }
+      if (term == ended) {
+        term = null;
+      }
     }
   }
 
@@ -450,13 +467,14 @@ public final class ClusterNode implements AutoCloseable {
 
   private void suspend(Term current) {
     synchronized (current) {
+      // The fence first: also for a term that ended and is draining (see finish).
+      if (leadingEpoch == current.epoch) {
+        leadingEpoch = 0;
+      }
       if (current.suspended || current.isEnded()) {
         return;
       }
       current.suspended = true;
-      if (leadingEpoch == current.epoch) {
-        leadingEpoch = 0;
-      }
       events.execute(() -> safely("onSuspended", () -> listener.onSuspended(current.epoch)));
     }
   }

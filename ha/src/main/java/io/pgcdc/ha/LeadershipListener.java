@@ -11,7 +11,10 @@ package io.pgcdc.ha;
  *
  * <p>Callbacks are notifications, not the fence: {@link ClusterNode#isLeading(long)} turns false
  * before {@code onSuspended}/{@code onRevoked} are queued, so the publish path must check it
- * itself (it is a volatile read plus {@code System.nanoTime()}).
+ * itself (it is a volatile read plus {@code System.nanoTime()}). One exception: for
+ * {@link RevokeReason#CLOSED} (this node's own clean shutdown, mutex and session still held) it
+ * stays true during {@code onRevoked}, under the last lease, so the pipeline can drain; a
+ * connection loss still ends it at once.
  */
 public interface LeadershipListener {
 
@@ -30,7 +33,7 @@ public interface LeadershipListener {
 
   /**
    * The term that won {@code epoch} is over: tear the pipeline down (stop reading the slot, close
-   * the publisher). The node releases leadership only after this method returns (bounded by twice
+   * the publisher; for {@link RevokeReason#CLOSED} after letting what is in flight be confirmed). The node releases leadership only after this method returns (bounded by twice
    * the session timeout), so a clean handover never has two publishers.
    */
   void onRevoked(long epoch, RevokeReason reason);

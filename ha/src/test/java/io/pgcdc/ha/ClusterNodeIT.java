@@ -222,6 +222,35 @@ class ClusterNodeIT {
   }
 
   @Test
+  void aCleanCloseLetsTheLeaderPublishUntilItsPipelineHasStopped() throws Exception {
+    List<Boolean> leadingInRevoke = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ClusterNode[] self = new ClusterNode[1];
+    LeadershipListener recording = nodes.log.listener("a");
+    self[0] = nodes.start("a", new LeadershipListener() {
+      @Override
+      public void onElected(long epoch) {
+        recording.onElected(epoch);
+      }
+
+      @Override
+      public void onSuspended(long epoch) {
+        recording.onSuspended(epoch);
+      }
+
+      @Override
+      public void onRevoked(long epoch, RevokeReason reason) {
+        leadingInRevoke.add(self[0].isLeading(epoch)); // what a draining pipeline's publisher checks
+        recording.onRevoked(epoch, reason);
+      }
+    });
+    await().atMost(FAILOVER).until(() -> self[0].isLeading(1));
+    self[0].close();
+    assertThat(leadingInRevoke).containsExactly(true);
+    assertThat(self[0].isLeading(1)).isFalse();
+    assertThat(self[0].role()).isEqualTo(Role.STANDBY);
+  }
+
+  @Test
   void handsLeadershipOnWhenTheListenerCannotStartThePipeline() {
     LeadershipListener recording = nodes.log.listener("broken");
     nodes.start("broken", new LeadershipListener() {

@@ -15,10 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code pgcdc run --config FILE}: runs a node until SIGTERM/SIGINT, then stops cleanly (standalone:
- * drain the ring; both: final status update to PostgreSQL, close broker and journal) before the JVM
- * exits. A cluster leader does not drain: its term ends first, and nothing may be published after
- * that, so the next leader re-sends what was not confirmed yet (same ids).
+ * {@code pgcdc run --config FILE}: runs a node until SIGTERM/SIGINT, then stops cleanly (drain the
+ * ring, final status update to PostgreSQL, close broker and journal) before the JVM exits; a cluster
+ * leader drains before it releases leadership, for at most what is left of its lease.
  *
  * <p>Exit: 0 after a signal-initiated stop; 1 with one line on stderr when the node cannot start
  * or its pipeline stopped on an error (lost slot, unroutable message, ...).

@@ -212,6 +212,11 @@ public final class PublishHandler implements EventHandler<RingEvent> {
 
   private void awaitLeadership() {
     while (!term.leading()) {
+      if (!control.reading()) {
+        // Draining after a stop, and leadership is gone: nothing more may be published, so nothing
+        // more can drain; end the drain now instead of at its timeout.
+        control.halt();
+      }
       control.checkRunning();
       LockSupport.parkNanos(10_000_000);
     }
