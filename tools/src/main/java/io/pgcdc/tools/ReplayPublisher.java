@@ -41,6 +41,7 @@ final class ReplayPublisher implements AutoCloseable {
     try {
       channel.exchangeDeclarePassive(exchange);
     } catch (IOException e) {
+      connection.abort(); // the caller never gets this publisher to close
       throw new UserException("exchange '" + exchange + "' does not exist on the broker; "
           + "start pgcdc once (it declares it) or pass --exchange NAME", e);
     }
