@@ -214,6 +214,13 @@ public final class EndToEndBench implements Callable<Integer> {
     }
     Backlog backlog = new BacklogWriter(db).write(backlogWarmUpRows, rows, txnSize, single);
     System.out.printf("bench: backlog written in %.1f s (%,d WAL bytes)%n", backlog.writeSeconds(), backlog.walBytes());
+    try {
+      System.out.printf("bench: CHECKPOINT took %.1f s (the backlog's dirty pages are written before any phase)%n",
+          db.checkpoint());
+    } catch (java.sql.SQLException e) {
+      System.out.println("bench: CHECKPOINT failed (" + e.getMessage() + "); PostgreSQL's checkpointer may write"
+          + " during the phases: run the bench as a superuser or a member of pg_checkpoint");
+    }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     List<PhaseResult> phases = new ArrayList<>();
     CpuMeter cpu = CpuMeter.locate(db);
