@@ -51,7 +51,8 @@ public final class JournalCommand implements Callable<Integer> {
           out.printf("lsn range    %s   (first lsn .. last commit lsn: replay --from-lsn takes LSNs in it)%n",
               info.range());
           out.printf("first entry  lsn %s, commit lsn %s%n", Lsn.format(info.firstLsn()), Lsn.format(info.firstCommitLsn()));
-          out.printf("last entry   lsn %s, commit lsn %s%n", Lsn.format(info.lastLsn()), Lsn.format(info.lastCommitLsn()));
+          out.printf("last commit  lsn %s, commit lsn %s   (the highest commit journaled)%n", Lsn.format(info.lastLsn()),
+              Lsn.format(info.lastCommitLsn()));
           out.printf("commit time  %s .. %s%n", info.oldestCommit(), info.newestCommit());
         }
         out.printf("size         %s in %d roll-cycle files (%s each)%n", size(info.bytesOnDisk()),

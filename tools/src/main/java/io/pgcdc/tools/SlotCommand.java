@@ -37,7 +37,7 @@ final class SlotCommand implements Callable<Integer> {
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = {"Show the slot: plugin, active and by which pid, confirmed_flush_lsn, restart_lsn,",
-          "lag in bytes (pg_current_wal_lsn() - confirmed_flush_lsn) and wal_status."})
+          "lag in bytes (pg_current_wal_lsn() - confirmed_flush_lsn), wal_status and two_phase."})
   static final class Status implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -59,6 +59,7 @@ final class SlotCommand implements Callable<Integer> {
         row(out, "restart_lsn", Lsn.format(s.restartLsn()));
         row(out, "lag_bytes", Long.toString(s.lagBytes()));
         row(out, "wal_status", s.walStatus() + (s.conflicting() ? " (conflicting)" : ""));
+        row(out, "two_phase", s.twoPhase() ? "true (pgcdc refuses it: see pgcdc check)" : "false");
         out.flush();
         return 0;
       }

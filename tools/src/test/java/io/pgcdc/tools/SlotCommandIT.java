@@ -82,7 +82,8 @@ class SlotCommandIT {
         String.format("%-20s %s", "plugin", "pgoutput"),
         String.format("%-20s %s", "database", db),
         String.format("%-20s %s", "active", "false"),
-        String.format("%-20s %s", "wal_status", "reserved"));
+        String.format("%-20s %s", "wal_status", "reserved"),
+        String.format("%-20s %s", "two_phase", "false"));
     assertThat(status.out()).containsPattern("confirmed_flush_lsn +[0-9A-F]+/[0-9A-F]+")
         .containsPattern("restart_lsn +[0-9A-F]+/[0-9A-F]+")
         .containsPattern("lag_bytes +\\d+");

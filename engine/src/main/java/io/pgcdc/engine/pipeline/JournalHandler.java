@@ -73,7 +73,7 @@ public final class JournalHandler implements EventHandler<RingEvent> {
             .header("pgcdc-epoch", epoch);
         if (out.events(i) > 0) {
           // a batch (sink.rabbitmq.batch): same extra header as on the AMQP message
-          record.headerInt("pgcdc-events", out.events(i));
+          record.headerInt(JournalRecord.EVENTS_HEADER, out.events(i));
         }
         long started = System.nanoTime();
         appender.append(record);

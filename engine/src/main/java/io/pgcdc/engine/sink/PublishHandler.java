@@ -13,6 +13,7 @@ import io.pgcdc.engine.pipeline.MessageIds;
 import io.pgcdc.engine.pipeline.Outbox;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import io.pgcdc.engine.pipeline.RingEvent;
+import io.pgcdc.journal.JournalRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -283,9 +284,9 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     headers.put("pgcdc-op", OPS[out.op(i)]);
     headers.put("pgcdc-epoch", epoch);
     if (out.events(i) > 0) {
-      headers.put("pgcdc-events", out.events(i));
+      headers.put(JournalRecord.EVENTS_HEADER, out.events(i));
     } else {
-      headers.remove("pgcdc-events");
+      headers.remove(JournalRecord.EVENTS_HEADER);
     }
     // The constructor, not the Builder: one object less per message, same fields.
     return new AMQP.BasicProperties(CONTENT_TYPE, null, headers, PERSISTENT, null, null, null, null,
