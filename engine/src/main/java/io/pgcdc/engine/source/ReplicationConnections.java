@@ -4,6 +4,7 @@ import io.pgcdc.engine.config.PgcdcConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
@@ -19,6 +20,9 @@ import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
  * {@code IntervalStyle=postgres}, {@code extra_float_digits=3} and {@code bytea_output=hex}: pgoutput
  * sends values in text, formatted by these settings, and the value renderer relies on exactly these
  * formats (a server or role default of {@code bytea_output=escape} would otherwise change bytea text).
+ * {@code TimeZone} is also set after connecting: pgjdbc sends the JVM's default zone as a startup
+ * parameter of its own, which the server applies after {@code options}, so in a JVM outside UTC a
+ * {@code timestamptz} would arrive with that zone's offset.
  *
  * <p>Threading: stateless apart from the immutable config; each call opens a new connection.
  */
@@ -48,7 +52,7 @@ public final class ReplicationConnections {
   /** A plain SQL connection to the source database (session in UTC). */
   public Connection sql() throws SQLException {
     Properties p = base();
-    return DriverManager.getConnection(config.url(), p);
+    return inUtc(DriverManager.getConnection(config.url(), p));
   }
 
   /** A replication connection ({@code replication=database}, simple query mode). */
@@ -57,7 +61,18 @@ public final class ReplicationConnections {
     PGProperty.REPLICATION.set(p, "database");
     PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
     PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-    return DriverManager.getConnection(config.url(), p);
+    return inUtc(DriverManager.getConnection(config.url(), p));
+  }
+
+  /** {@code SET TimeZone} on {@code c} (see the class comment); closes it when that fails. */
+  private static Connection inUtc(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TimeZone TO 'UTC'");
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
   }
 
   /**
