@@ -7,9 +7,9 @@ import io.pgcdc.decoder.Relation;
  * What the encoder precomputes once per relation version: column names as pre-encoded JSON
  * names, which columns form the key, nullability, and the routing keys per op.
  *
- * <p>The key is the primary key when the table has one (under REPLICA IDENTITY FULL pgoutput flags
- * every column as identity, which would make the whole row the "key"), else the columns pgoutput
- * flags as replica identity.
+ * <p>The key is what {@link Catalog#columns} says: the columns pgoutput flags as replica identity,
+ * except under REPLICA IDENTITY FULL (every column flagged, which would make the whole row the
+ * "key") or NOTHING, where the primary key is used when the table has one.
  *
  * <p>Immutable after construction; encode thread only.
  */

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * commit LSN text and boxed xid are made once per transaction.
  */
 public final class PublishHandler implements EventHandler<RingEvent> {
+  /** AMQP's limit for a short string, which a routing key is. */
+  static final int MAX_ROUTING_KEY_BYTES = 255;
   private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
   private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
   /**
@@ -156,6 +158,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     Outbox out = event.outbox();
     int n = out.count();
     for (int i = 0; i < n; i++) {
+      checkRoutingKey(out.routingKey(i), event);
       awaitRoom();
       if (!window.issue(sequence)) {
         return healthy();
@@ -179,6 +182,25 @@ public final class PublishHandler implements EventHandler<RingEvent> {
       batchTransactions++;
     }
     return healthy();
+  }
+
+  /**
+   * AMQP caps a routing key at 255 bytes of UTF-8; amqp-client would throw from {@code basicPublish},
+   * which looks like a channel failure and would be retried for ever. A long template, schema or
+   * table name, or logical-message prefix stops the pipeline instead, before this message. Keys of
+   * at most 85 chars cannot exceed 255 bytes, so the usual key costs one length check.
+   */
+  private static void checkRoutingKey(String key, RingEvent event) throws PipelineException {
+    if (key.length() <= MAX_ROUTING_KEY_BYTES / 3) {
+      return;
+    }
+    int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_ROUTING_KEY_BYTES) {
+      throw new PipelineException("routing key '" + key.substring(0, 60) + "…' of the event at LSN "
+          + Lsn.format(event.walStart()) + " is " + bytes + " bytes, AMQP allows " + MAX_ROUTING_KEY_BYTES
+          + "; shorten sink.rabbitmq.routing_key, or the schema, table or logical-message prefix it comes from,"
+          + " then restart pgcdc (nothing from this event on was confirmed to PostgreSQL)");
+    }
   }
 
   /** False when the channel needs recovery; throws when the failure is fatal or the pipeline stops. */
