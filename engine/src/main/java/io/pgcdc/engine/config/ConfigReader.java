@@ -83,7 +83,11 @@ final class ConfigReader {
     if (raw == null) {
       return key.path() + ": ";
     }
-    String shown = key == ConfigKey.SOURCE_PASSWORD ? "***" : raw.text;
+    String shown = switch (key) {
+      case SOURCE_PASSWORD -> "***";
+      case SOURCE_URL, RABBITMQ_URI -> PgcdcConfig.RabbitMq.redact(raw.text);
+      default -> raw.text;
+    };
     return key.path() + "=" + shown + (raw.origin.isEmpty() ? "" : " (from " + raw.origin + ")") + ": ";
   }
 

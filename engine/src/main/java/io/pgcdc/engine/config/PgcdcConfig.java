@@ -100,7 +100,7 @@ public record PgcdcConfig(
 
     /** The URL with any {@code password=} parameter masked, safe to print. */
     public String redactedUrl() {
-      return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+      return RabbitMq.redact(url);
     }
 
     @Override
@@ -157,9 +157,15 @@ public record PgcdcConfig(
       return redact(uri);
     }
 
-    /** {@code amqp://user:secret@host} -> {@code amqp://user:***@host}. */
+    /**
+     * {@code amqp://user:secret@host} -> {@code amqp://user:***@host}, and any {@code password=...}
+     * parameter -> {@code password=***}; for every URL or URI in the config. Up to the last
+     * {@code @}: a password with a raw {@code @} or {@code /} in it is hidden whole (when in doubt,
+     * more is hidden, never less).
+     */
     public static String redact(String uri) {
-      return uri.replaceAll("^([a-zA-Z]+://[^:/@]*):[^@/]*@", "$1:***@");
+      return uri.replaceAll("^((?:jdbc:)?[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):.*@", "$1:***@")
+          .replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
     @Override

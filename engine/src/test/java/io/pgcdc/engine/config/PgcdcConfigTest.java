@@ -259,6 +259,20 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void aRejectedUrlIsShownWithoutItsPassword() {
+    assertThatThrownBy(() -> PgcdcConfig.parse("source:\n  url: postgresql://app:s3cret@db/app\n", Map.of()))
+        .hasMessageContaining("source.url=postgresql://app:***@db/app: must look like jdbc:postgresql://")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    assertThatThrownBy(() -> PgcdcConfig.parse("source:\n  url: jdbc:postgres://db/app?password=s3cret\n", Map.of()))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret").contains("password=***"));
+  }
+
+  @Test
+  void aPasswordWithARawAtSignIsHiddenWhole() {
+    assertThat(PgcdcConfig.RabbitMq.redact("amqp://u:p@ss/w@h:5672/vh")).isEqualTo("amqp://u:***@h:5672/vh");
+  }
+
+  @Test
   void scalarsKeepTheTextAsWrittenNotYaml11Numbers() throws Exception {
     PgcdcConfig c = PgcdcConfig.parse(MINIMAL + "  password: 0123\n  user: on\n  publication: no_pub\n"
         + "sink:\n  rabbitmq:\n    exchange: 1e3\n", Map.of());
