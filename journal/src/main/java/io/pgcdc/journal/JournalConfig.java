@@ -23,6 +23,8 @@ public record JournalConfig(Path dir, Duration retentionAge, long retentionBytes
   public static final Duration DEFAULT_RETENTION_AGE = Duration.ofDays(7);
   public static final long DEFAULT_RETENTION_BYTES = 10L << 30;
   public static final Duration MIN_RETENTION_AGE = Duration.ofHours(1);
+  /** Ten years: longer ages overflow the millisecond arithmetic of the retention sweep. */
+  public static final Duration MAX_RETENTION_AGE = Duration.ofDays(3650);
   public static final long MIN_RETENTION_BYTES = 64L << 20;
 
   public static JournalConfig defaults() {

@@ -55,6 +55,7 @@ import picocli.CommandLine.Spec;
 public final class TailCommand implements Callable<Integer> {
   private static final int PREFETCH = 256;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
   private static final JsonFactory LINES = JSON.getFactory();
 
   @Spec
@@ -111,11 +112,16 @@ public final class TailCommand implements Callable<Integer> {
     if (count == null) {
       throw new ParameterException(spec.commandLine(), "--timeout needs --count (the number of messages to wait for)");
     }
+    Duration limit;
     try {
-      return Units.parseDuration(timeout);
+      limit = Units.parseDuration(timeout);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--timeout=" + timeout + ": " + e.getMessage());
     }
+    if (limit.compareTo(MAX_TIMEOUT) > 0) { // beyond ~292 years the deadline in nanoseconds overflows
+      throw new ParameterException(spec.commandLine(), "--timeout=" + timeout + ": must be at most 365d");
+    }
+    return limit;
   }
 
   /**

@@ -68,6 +68,14 @@ class PgcdcCommandTest {
   }
 
   @Test
+  void aTailTimeoutTooLongToCountInNanosecondsIsAUsageError() {
+    CommandRun run = pgcdc("tail", "--config", "/nonexistent/pgcdc.yaml", "--count", "1", "--timeout", "106752d");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).first().asString().startsWith("pgcdc: --timeout=106752d: must be at most 365d");
+  }
+
+  @Test
   void unknownCommandIsOneLineAndExitTwo() {
     CommandRun run = pgcdc("frobnicate");
 

@@ -36,7 +36,7 @@ public enum ConfigKey {
   RABBITMQ_BATCH_MAX_BYTES("sink.rabbitmq.batch_max_bytes", "1MiB", "4KiB..8MiB",
       "a batch is closed before it would grow past this (a single larger event still goes alone)"),
   JOURNAL_DIR("journal.dir", "./data/journal", "a writable directory", "Chronicle Queue files"),
-  JOURNAL_RETENTION_AGE("journal.retention.age", "7d", ">= 1h", "older roll cycles are deleted"),
+  JOURNAL_RETENTION_AGE("journal.retention.age", "7d", "1h..3650d", "older roll cycles are deleted"),
   JOURNAL_RETENTION_SIZE("journal.retention.size", "10GiB", ">= 64MiB", "oldest roll cycles are deleted above this"),
   CLUSTER_NAME("cluster.name", "(required in a cluster)", "[A-Za-z0-9_.-]{1,64}",
       "nodes with the same name form one cluster; no cluster section = standalone"),

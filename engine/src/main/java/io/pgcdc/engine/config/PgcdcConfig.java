@@ -59,7 +59,7 @@ import java.util.regex.Pattern;
  *       message; see the encode package)</td></tr>
  *   <tr><td>{@code sink.rabbitmq.batch_max_bytes}</td><td>{@code 1MiB}</td><td>4KiB..8MiB</td></tr>
  *   <tr><td>{@code journal.dir}</td><td>{@code ./data/journal}</td><td>writable directory (relative to the working directory)</td></tr>
- *   <tr><td>{@code journal.retention.age}</td><td>{@code 7d}</td><td>&gt;= 1h</td></tr>
+ *   <tr><td>{@code journal.retention.age}</td><td>{@code 7d}</td><td>1h..3650d</td></tr>
  *   <tr><td>{@code journal.retention.size}</td><td>{@code 10GiB}</td><td>&gt;= 64MiB</td></tr>
  *   <tr><td>{@code cluster.name}</td><td>required when the section exists</td><td>{@code [A-Za-z0-9_.-]{1,64}}</td></tr>
  *   <tr><td>{@code cluster.zookeeper}</td><td>required when the section exists</td><td>{@code host:port[,host:port...]}</td></tr>
@@ -373,7 +373,7 @@ public record PgcdcConfig(
   private static JournalConfig journal(ConfigReader r) {
     String dir = r.text(JOURNAL_DIR, JournalConfig.DEFAULT_DIR.toString());
     Duration age = r.duration(JOURNAL_RETENTION_AGE, JournalConfig.DEFAULT_RETENTION_AGE,
-        JournalConfig.MIN_RETENTION_AGE, null);
+        JournalConfig.MIN_RETENTION_AGE, JournalConfig.MAX_RETENTION_AGE);
     long size = r.size(JOURNAL_RETENTION_SIZE, JournalConfig.DEFAULT_RETENTION_BYTES);
     if (size < JournalConfig.MIN_RETENTION_BYTES) {
       r.problem(r.context(JOURNAL_RETENTION_SIZE) + "must be at least 64MiB");

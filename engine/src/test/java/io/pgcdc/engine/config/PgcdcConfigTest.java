@@ -193,7 +193,7 @@ class PgcdcConfigTest {
             "sink.rabbitmq.alternate_exchange: is required when sink.rabbitmq.unroutable=alternate "
                 + "(name the exchange that receives unroutable messages)",
             "sink.rabbitmq.max_in_flight=0: must be between 1 and 32768",
-            "journal.retention.age=5m: must be at least 1h",
+            "journal.retention.age=5m: must be between 1h and 3650d",
             "journal.retention.size=1MiB: must be at least 64MiB",
             "metrics.listen=nowhere: must be host:port with port 0..65535 (0 = any free port)"));
   }
@@ -265,6 +265,12 @@ class PgcdcConfigTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
     assertThatThrownBy(() -> PgcdcConfig.parse("source:\n  url: jdbc:postgres://db/app?password=s3cret\n", Map.of()))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret").contains("password=***"));
+  }
+
+  @Test
+  void aRetentionAgeTooLongForTheSweepIsAProblemLine() {
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "journal:\n  retention:\n    age: 106751991168d\n", Map.of()))
+        .hasMessageContaining("journal.retention.age=106751991168d: must be between 1h and 3650d");
   }
 
   @Test
