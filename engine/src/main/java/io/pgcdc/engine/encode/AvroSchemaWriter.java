@@ -15,7 +15,9 @@ import java.io.IOException;
  *   bytea -&gt; bytes     arrays -&gt; array of the element   everything else -&gt; string
  * </pre>
  *
- * Names are made Avro-legal ({@code [A-Za-z_][A-Za-z0-9_]*}): other characters become {@code _}.
+ * Names are made Avro-legal ({@code [A-Za-z_][A-Za-z0-9_]*}): other characters become {@code _},
+ * and a field name that is then taken already (columns {@code a-b} and {@code a_b}) gets
+ * {@code _2}, {@code _3}, ... appended, since Avro parsers reject a record with two equal names.
  *
  * <p>Stateless; called on the encode thread when a relation is new or changed.
  */
@@ -28,9 +30,10 @@ final class AvroSchemaWriter {
     g.writeStringField("name", avroName(info.relation.name()));
     g.writeStringField("namespace", avroName(info.relation.namespace()));
     g.writeArrayFieldStart("fields");
+    java.util.Set<String> used = new java.util.HashSet<>();
     for (int i = 0; i < info.relation.columnCount(); i++) {
       g.writeStartObject();
-      g.writeStringField("name", avroName(info.relation.column(i).name()));
+      g.writeStringField("name", unique(avroName(info.relation.column(i).name()), used));
       g.writeFieldName("type");
       boolean nullable = !info.notNull[i];
       if (nullable) {
@@ -73,6 +76,14 @@ final class AvroSchemaWriter {
       case "bytea" -> "bytes";
       default -> "string";
     });
+  }
+
+  private static String unique(String name, java.util.Set<String> used) {
+    String candidate = name;
+    for (int n = 2; !used.add(candidate); n++) {
+      candidate = name + "_" + n;
+    }
+    return candidate;
   }
 
   static String avroName(String name) {
