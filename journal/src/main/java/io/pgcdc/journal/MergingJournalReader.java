@@ -21,7 +21,8 @@ import java.util.Set;
  *       batch whose first events were already returned one by one is skipped whole, so when
  *       the directory that returned them ends inside that batch, its last events are missing.
  *       With equal settings batch boundaries, and so ids, are the same on every node.)</li>
- *   <li>Schema events (negative ordinals, message-id {@code slot/commit LSN/_schema.s.t}) depend
+ *   <li>Schema events (negative ordinals, message-id {@code slot/commit LSN/_schema.s.t}, {@code /n} appended for the n-th of a
+ *       transaction) depend
  *       on what the publishing session had already seen, so a re-stream may carry ones the first
  *       stream did not. One is returned when its transaction is not behind the high-water mark
  *       and its message-id was not returned yet for that transaction.</li>
@@ -32,7 +33,7 @@ import java.util.Set;
  * positions the lower epoch (the first publication) wins.
  *
  * <pre>
- *   dir A:  (10,0) (10,1) (20,0) | (10,1) (20,0) (30,0)          '|' = reconnect, re-stream
+ *   dir A:  (10,0) (10,1) (20,0) | (10,1) (20,0) (30,0)          '|' = a new session re-streams
  *   dir B:                (20,S) (20,0) (30,0) (40,0)            new leader after failover
  *   merged: (10,0) (10,1) (20,S) (20,0) (30,0) (40,0)
  * </pre>
