@@ -156,7 +156,8 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * Ring slots for {@code sink}: twice {@code max_in_flight} rounded up to a power of two (so two to
-   * four times it), at least 1024; at least 16 384 in batched mode. Public for the pipeline benchmark, which builds the same ring.
+   * four times it), at least 1024; at least 16 384 in batched mode. Public for the pipeline
+   * benchmark, which builds the same ring.
    */
   public static int ringSize(PgcdcConfig.RabbitMq sink) {
     int size = Math.max(MIN_RING_SIZE, Integer.highestOneBit(sink.maxInFlight() - 1) << 2);

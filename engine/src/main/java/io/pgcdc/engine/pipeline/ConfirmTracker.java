@@ -98,7 +98,7 @@ public final class ConfirmTracker {
   /**
    * The slot stood at {@code slotLsn} when this stream took it: raises the start position to it
    * (never lowers). A deposed leader can still move the slot between {@code prepare} and the takeover,
-   * and PostgreSQL (15 and older) takes a lower flush position as given, moving
+   * and PostgreSQL (15 at least; later versions not checked) takes a lower flush position as given, moving
    * {@code confirmed_flush_lsn} back. The server streams only what commits above the slot's position,
    * so nothing received can be below it. Call before the reader thread starts.
    */
