@@ -52,6 +52,8 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   static final int MAX_ROUTING_KEY_BYTES = 255;
   private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
   private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
+  /** First pause when one event fails to publish twice in a row (doubling up to the max). */
+  private static final long FIRST_REPEAT_BACKOFF_NANOS = 100_000_000L;
   /**
    * Longest park while the confirm window is full (the ack that makes room wakes the thread
    * earlier): bounds how late a halt is noticed.
@@ -127,7 +129,12 @@ public final class PublishHandler implements EventHandler<RingEvent> {
 
   @Override
   public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws Exception {
+    long backoff = 0;
     while (!publishEvent(event, sequence)) {
+      // The same event failing again right after a successful reconnect: the broker refuses
+      // something about it. Retry, but not in a tight loop of new connections.
+      pause(backoff);
+      backoff = backoff == 0 ? FIRST_REPEAT_BACKOFF_NANOS : Math.min(backoff * 2, MAX_BACKOFF_NANOS);
       recover(sequence - 1);
     }
     lastHandled = sequence;
@@ -242,6 +249,15 @@ public final class PublishHandler implements EventHandler<RingEvent> {
       }
       control.checkRunning();
       LockSupport.parkNanos(10_000_000);
+    }
+  }
+
+  /** Parks for {@code nanos} in slices, so that a halt is seen within 100 ms. */
+  private void pause(long nanos) {
+    long until = System.nanoTime() + nanos;
+    for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+      control.checkRunning();
+      LockSupport.parkNanos(Math.min(left, 100_000_000L));
     }
   }
 
