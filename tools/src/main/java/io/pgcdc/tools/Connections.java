@@ -93,7 +93,7 @@ public final class Connections {
       int port = u.getPort() > 0 ? u.getPort() : ("amqps".equals(u.getScheme()) ? 5671 : 5672);
       return u.getHost() + ":" + port;
     } catch (Exception e) {
-      return PgcdcConfig.RabbitMq.redact(uri);
+      return PgcdcConfig.redact(uri);
     }
   }
 }

@@ -85,7 +85,7 @@ final class ConfigReader {
     }
     String shown = switch (key) {
       case SOURCE_PASSWORD -> "***";
-      case SOURCE_URL, RABBITMQ_URI -> PgcdcConfig.RabbitMq.redact(raw.text);
+      case SOURCE_URL, RABBITMQ_URI -> PgcdcConfig.redact(raw.text);
       default -> raw.text;
     };
     return key.path() + "=" + shown + (raw.origin.isEmpty() ? "" : " (from " + raw.origin + ")") + ": ";

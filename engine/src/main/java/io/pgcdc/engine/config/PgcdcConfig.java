@@ -77,6 +77,17 @@ import java.util.regex.Pattern;
 public record PgcdcConfig(
     Source source, RabbitMq rabbitmq, JournalConfig journal, Optional<ClusterConfig> cluster, Metrics metrics) {
 
+  /**
+   * {@code amqp://user:secret@host} -> {@code amqp://user:***@host}, and any {@code password=...}
+   * parameter -> {@code password=***}; for every URL or URI in the config (source and sink). Up to
+   * the last {@code @}: a password with a raw {@code @} or {@code /} in it is hidden whole (when in
+   * doubt, more is hidden, never less).
+   */
+  public static String redact(String uri) {
+    return uri.replaceAll("^((?:jdbc:)?[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):.*@", "$1:***@")
+        .replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
   /** Section {@code source:}: the PostgreSQL database, its slot and publication. */
   public record Source(String url, String user, String password, String slot, String publication,
                        List<TablePattern> tables, boolean create, Duration statusInterval) {
@@ -100,7 +111,7 @@ public record PgcdcConfig(
 
     /** The URL with any {@code password=} parameter masked, safe to print. */
     public String redactedUrl() {
-      return RabbitMq.redact(url);
+      return PgcdcConfig.redact(url);
     }
 
     @Override
@@ -154,18 +165,7 @@ public record PgcdcConfig(
 
     /** The URI with the password replaced by {@code ***}, safe to print and log. */
     public String redactedUri() {
-      return redact(uri);
-    }
-
-    /**
-     * {@code amqp://user:secret@host} -> {@code amqp://user:***@host}, and any {@code password=...}
-     * parameter -> {@code password=***}; for every URL or URI in the config. Up to the last
-     * {@code @}: a password with a raw {@code @} or {@code /} in it is hidden whole (when in doubt,
-     * more is hidden, never less).
-     */
-    public static String redact(String uri) {
-      return uri.replaceAll("^((?:jdbc:)?[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):.*@", "$1:***@")
-          .replaceAll("(?i)(password=)[^&]*", "$1***");
+      return PgcdcConfig.redact(uri);
     }
 
     @Override
@@ -305,7 +305,7 @@ public record PgcdcConfig(
         throw new URISyntaxException(uri, "bad scheme or host");
       }
     } catch (URISyntaxException e) {
-      r.problem("sink.rabbitmq.uri=" + RabbitMq.redact(uri) + ": must look like amqp://user:password@host:5672[/vhost]");
+      r.problem("sink.rabbitmq.uri=" + redact(uri) + ": must look like amqp://user:password@host:5672[/vhost]");
     }
     String exchange = r.text(RABBITMQ_EXCHANGE, RabbitMq.DEFAULT_EXCHANGE);
     if (exchange.isEmpty() || exchange.length() > 255 || exchange.startsWith("amq.")) {

@@ -275,7 +275,7 @@ class PgcdcConfigTest {
 
   @Test
   void aPasswordWithARawAtSignIsHiddenWhole() {
-    assertThat(PgcdcConfig.RabbitMq.redact("amqp://u:p@ss/w@h:5672/vh")).isEqualTo("amqp://u:***@h:5672/vh");
+    assertThat(PgcdcConfig.redact("amqp://u:p@ss/w@h:5672/vh")).isEqualTo("amqp://u:***@h:5672/vh");
   }
 
   @Test
