@@ -184,6 +184,12 @@ final class PipelineFixture implements AutoCloseable {
     return got;
   }
 
+  /** Messages that arrived and no {@link #take} asked for, in arrival order, without waiting for more. */
+  List<Message> untaken() throws Exception {
+    inbox.addAll(drain(queue));
+    return List.copyOf(inbox);
+  }
+
   /** Messages already waiting on the queue, without waiting for more. */
   List<Message> drain(String queueName) throws Exception {
     List<Message> got = new ArrayList<>();

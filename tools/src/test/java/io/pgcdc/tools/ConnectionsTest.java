@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionsTest {
   private static final PgcdcConfig.Source SOURCE = new PgcdcConfig.Source(
       "jdbc:postgresql://db:5432/app?password=hunter2", "cdc", "hunter2", "s", "p",
-      List.of(TablePattern.parse("public.*")), true, Duration.ofSeconds(1));
+      List.of(TablePattern.parse("public.*")), true, false, Duration.ofSeconds(1));
 
   private static String describe(String state, String message) {
     return Connections.describePostgresFailure(SOURCE, new SQLException(message, state));

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code source.tables}</td><td>{@code [public.*]}</td><td>list (or comma-separated) of
  *       {@code schema.table}, {@code *} = any name</td></tr>
  *   <tr><td>{@code source.create}</td><td>{@code true}</td><td>true|false</td></tr>
+ *   <tr><td>{@code source.publish_via_partition_root}</td><td>{@code false}</td><td>true|false (the
+ *       publication's option, set by pgcdc at start)</td></tr>
  *   <tr><td>{@code source.status_interval}</td><td>{@code 1s}</td><td>100ms..30s</td></tr>
  *   <tr><td>{@code sink.rabbitmq.uri}</td><td>{@code amqp://guest:guest@127.0.0.1:5672}</td>
  *       <td>{@code amqp[s]://user:password@host[:port][/vhost]}</td></tr>
@@ -90,7 +92,8 @@ public record PgcdcConfig(
 
   /** Section {@code source:}: the PostgreSQL database, its slot and publication. */
   public record Source(String url, String user, String password, String slot, String publication,
-                       List<TablePattern> tables, boolean create, Duration statusInterval) {
+                       List<TablePattern> tables, boolean create, boolean publishViaPartitionRoot,
+                       Duration statusInterval) {
     public static final String DEFAULT_SLOT = "pgcdc_slot";
     public static final String DEFAULT_PUBLICATION = "pgcdc_pub";
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(1);
@@ -279,9 +282,10 @@ public record PgcdcConfig(
       }
     }
     boolean create = r.bool(SOURCE_CREATE, true);
+    boolean viaRoot = r.bool(SOURCE_PUBLISH_VIA_PARTITION_ROOT, false);
     Duration status = r.duration(SOURCE_STATUS_INTERVAL, Source.DEFAULT_STATUS_INTERVAL,
         Duration.ofMillis(100), Duration.ofSeconds(30));
-    return new Source(url, user, password, slot, publication, tables, create, status);
+    return new Source(url, user, password, slot, publication, tables, create, viaRoot, status);
   }
 
   /** {@code source.url} from libpq's variables, or null when none of them is set. */

@@ -23,10 +23,11 @@ import java.util.Map;
  *
  * <pre>
  *   Begin              -&gt; (ordinal := 0)
- *   Relation new/changed -&gt; schema event  _schema.&lt;schema&gt;.&lt;table&gt;   columns + Avro record schema
- *   Insert/Update/Delete -&gt; one row event  {id, op, schema, table, lsn, commit_lsn, xid, commit_ts,
+ *   Relation new/changed -&gt; (remembered; its schema event waits for a change of that relation)
+ *   Insert/Update/Delete -&gt; [schema event  _schema.&lt;schema&gt;.&lt;table&gt;   columns + Avro record schema]
+ *                         one row event  {id, op, schema, table, lsn, commit_lsn, xid, commit_ts,
  *                                           ordinal, key, before, after, diff, unchanged_toast}
- *   Truncate           -&gt; one event per table, op T, options
+ *   Truncate           -&gt; [schema events], one event per table, op T, options
  *   Message            -&gt; _message.&lt;prefix&gt;, content as text or base64
  *   Commit, Origin, Type -&gt; nothing
  * </pre>
@@ -36,6 +37,13 @@ import java.util.Map;
  * preceded it in this session. Schema events get negative ordinals and the id
  * {@code <slot>/<commit LSN>/_schema.<schema>.<table>}, with {@code /<n>} appended for the n-th
  * schema event of a transaction (n &gt;= 2: a table altered twice in one transaction).
+ *
+ * <p>A schema event is written with the first change that refers to its relation, not when the
+ * Relation message arrives: pgoutput sends the Relation right before that change anyway, except
+ * under {@code publish_via_partition_root}, where it also sends the partition's Relation before a
+ * change published as the root's. That partition never gets a change of its own, so it gets no
+ * schema event either (which, with {@code mandatory} publishing, would be unroutable for a
+ * consumer bound to the root's keys).
  *
  * <p>Threading: encode thread only. It has its own {@link PgOutputDecoder} (flyweights are
  * single-threaded views; decoding a message twice is cheaper than handing offsets across threads),
@@ -122,23 +130,22 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
           batches.close(ringOut);
         }
       }
-      // Schema events are never batched: straight into the ring event (see package-info).
-      case RELATION -> relation(event, ringOut);
+      case RELATION -> relation();
       case TYPE -> {
         if (!types.knows(decoder.typeInfo().oid())) {
           catalog.loadTypes(types);
         }
       }
-      case INSERT -> rows.write(event, out, 'I', ordinal++, info(decoder.insert().relation()), null, (char) 0,
-          decoder.insert().newTuple());
+      case INSERT -> rows.write(event, out, 'I', ordinal++, used(event, ringOut, decoder.insert().relation()), null,
+          (char) 0, decoder.insert().newTuple());
       case UPDATE -> {
         UpdateDecoder u = decoder.update();
-        rows.write(event, out, 'U', ordinal++, info(u.relation()), u.hasOldTuple() ? u.oldTuple() : null,
+        rows.write(event, out, 'U', ordinal++, used(event, ringOut, u.relation()), u.hasOldTuple() ? u.oldTuple() : null,
             u.oldTupleKind(), u.newTuple());
       }
-      case DELETE -> rows.write(event, out, 'D', ordinal++, info(decoder.delete().relation()),
+      case DELETE -> rows.write(event, out, 'D', ordinal++, used(event, ringOut, decoder.delete().relation()),
           decoder.delete().oldTuple(), decoder.delete().oldTupleKind(), null);
-      case TRUNCATE -> truncate(event, out, decoder.truncate());
+      case TRUNCATE -> truncate(event, ringOut, out, decoder.truncate());
       case MESSAGE -> message(event, out, decoder.message());
       default -> {
         // Origin produces no message.
@@ -161,16 +168,26 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
     catalog.close();
   }
 
-  private void relation(RingEvent event, Outbox out) throws IOException {
+  private void relation() {
     Relation relation = decoder.relation();
     if (decoder.relationChanged() || !relations.containsKey(relation)) {
-      schemas.write(event, out, newInfo(relation), -(++schemaOrdinal));
+      newInfo(relation).schemaPending = true;
     }
   }
 
-  private RelationInfo info(Relation relation) {
+  /**
+   * The relation of a change, after writing its pending schema event. Schema events are never
+   * batched: straight into the ring event (see package-info).
+   */
+  private RelationInfo used(RingEvent event, Outbox ringOut, Relation relation) throws IOException {
     RelationInfo info = relations.get(relation);
-    return info != null ? info : newInfo(relation);
+    if (info == null) {
+      info = newInfo(relation);
+    } else if (info.schemaPending) {
+      info.schemaPending = false;
+      schemas.write(event, ringOut, info, -(++schemaOrdinal));
+    }
+    return info;
   }
 
   private RelationInfo newInfo(Relation relation) {
@@ -186,9 +203,9 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
     return info;
   }
 
-  private void truncate(RingEvent event, Outbox out, TruncateDecoder t) throws IOException {
+  private void truncate(RingEvent event, Outbox ringOut, Outbox out, TruncateDecoder t) throws IOException {
     for (int r = 0; r < t.relationCount(); r++) {
-      RelationInfo info = info(t.relation(r));
+      RelationInfo info = used(event, ringOut, t.relation(r));
       int n = ordinal++;
       envelope.begin(out, info.routingKey((byte) 'T'), (byte) 'T', n);
       envelope.id(event.commitLsn(), n);

@@ -11,7 +11,7 @@ import io.pgcdc.decoder.Relation;
  * except under REPLICA IDENTITY FULL (every column flagged, which would make the whole row the
  * "key") or NOTHING, where the primary key is used when the table has one.
  *
- * <p>Immutable after construction; encode thread only.
+ * <p>Immutable after construction but for {@link #schemaPending}; encode thread only.
  */
 final class RelationInfo {
   private static final String OPS = "IUDT";
@@ -22,6 +22,8 @@ final class RelationInfo {
   final boolean[] notNull;
   final String schemaRoutingKey;
   private final String[] routingKeys = new String[OPS.length()];
+  /** Set when this relation version arrived; cleared when its schema event is written before its first change. */
+  boolean schemaPending;
 
   RelationInfo(Relation relation, boolean[] key, boolean[] notNull, RoutingKeyTemplate template) {
     this.relation = relation;

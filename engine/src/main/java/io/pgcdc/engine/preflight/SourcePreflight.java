@@ -33,7 +33,7 @@ public final class SourcePreflight {
   }
 
   /** A matched table ({@code schema.table}, quoted where needed) and whether its updates and deletes carry a key. */
-  public record TableInfo(String qualifiedName, char replicaIdentity, boolean hasPrimaryKey) {}
+  public record TableInfo(String qualifiedName, char replicaIdentity, boolean hasPrimaryKey, boolean partitioned) {}
 
   /** An existing publication: how many tables, who owns it, which operations it publishes. */
   record PublicationInfo(int tables, String owner, boolean ownedByUser, String missingOperations) {}
@@ -160,8 +160,12 @@ public final class SourcePreflight {
     return ok("publication " + name + " does not exist yet; pgcdc creates it at start");
   }
 
-  /** One verdict per pattern that matches nothing, one per table without a usable key, one summary. */
-  static List<CheckResult> tableVerdicts(List<TablePattern> patterns, List<List<TableInfo>> matches, String database) {
+  /**
+   * One verdict per pattern that matches nothing, one per table without a usable key, one per
+   * partitioned table saying under which name its rows arrive, one summary.
+   */
+  static List<CheckResult> tableVerdicts(List<TablePattern> patterns, List<List<TableInfo>> matches, String database,
+      boolean viaPartitionRoot) {
     List<CheckResult> results = new ArrayList<>();
     int total = 0;
     for (int i = 0; i < patterns.size(); i++) {
@@ -182,6 +186,9 @@ public final class SourcePreflight {
                   + ": its updates and deletes carry no key (and fail while it is published)",
               "ALTER TABLE " + t.qualifiedName() + " REPLICA IDENTITY FULL;"));
         }
+        if (t.partitioned()) {
+          results.add(partitionedVerdict(t.qualifiedName(), viaPartitionRoot));
+        }
       }
     }
     if (total > 0) {
@@ -190,12 +197,21 @@ public final class SourcePreflight {
     return results;
   }
 
+  /** Not a problem either way; says which name a partitioned table's rows are published under. */
+  static CheckResult partitionedVerdict(String table, boolean viaPartitionRoot) {
+    return viaPartitionRoot
+        ? ok("table " + table + " is partitioned: its rows are published as " + table
+            + ", a TRUNCATE of a single partition is not published (source.publish_via_partition_root: true)")
+        : ok("table " + table + " is partitioned: its rows are published as its partitions, each under its own name"
+            + " (source.publish_via_partition_root: false)");
+  }
+
   private List<CheckResult> tableVerdicts() throws SQLException {
     List<List<TableInfo>> matches = new ArrayList<>();
     for (TablePattern pattern : source.tables()) {
       matches.add(matchingTables(db, pattern));
     }
-    return tableVerdicts(source.tables(), matches, text("SELECT current_database()"));
+    return tableVerdicts(source.tables(), matches, text("SELECT current_database()"), source.publishViaPartitionRoot());
   }
 
   /**
@@ -204,7 +220,7 @@ public final class SourcePreflight {
    */
   public static List<TableInfo> matchingTables(Connection db, TablePattern pattern) throws SQLException {
     String sql = "SELECT format('%I.%I', n.nspname, c.relname), c.relreplident::text,"
-        + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+        + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary), c.relkind = 'p'"
         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
         + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
@@ -215,7 +231,7 @@ public final class SourcePreflight {
       st.setString(2, pattern.tableLike());
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          tables.add(new TableInfo(rs.getString(1), rs.getString(2).charAt(0), rs.getBoolean(3)));
+          tables.add(new TableInfo(rs.getString(1), rs.getString(2).charAt(0), rs.getBoolean(3), rs.getBoolean(4)));
         }
       }
     }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Source management of SPEC §4, run at every start before streaming: the preflight (the same
  * {@link SourcePreflight} checks {@code pgcdc check} prints), the publication (created when absent,
- * altered to the {@code tables:} patterns), the slot (created when absent), and the slot checks the
+ * altered to the {@code tables:} patterns and {@code publish_via_partition_root}), the slot (created when absent), and the slot checks the
  * reader needs after a connection loss.
  *
  * <pre>
@@ -97,15 +97,23 @@ public final class SourceSetup {
 
   private void preparePublication(Connection c) throws SQLException, PipelineException {
     String publication = config.publication();
-    Optional<Boolean> allTables = publicationAllTables(c, publication);
-    if (allTables.isEmpty()) {
+    Optional<PublicationOptions> existing = publicationOptions(c, publication);
+    if (existing.isEmpty()) {
       if (!config.create()) {
         throw new PipelineException("publication '" + publication + "' does not exist in the source database:"
             + " create it (CREATE PUBLICATION " + ident(publication) + ") or set source.create=true");
       }
-      execute(c, "CREATE PUBLICATION " + ident(publication));
+      // The option only when set: PostgreSQL before 13 does not know it.
+      execute(c, "CREATE PUBLICATION " + ident(publication)
+          + (config.publishViaPartitionRoot() ? " WITH (publish_via_partition_root = true)" : ""));
       LOG.info("created publication {}", publication);
-    } else if (allTables.get()) {
+    } else if (existing.get().viaRoot() != config.publishViaPartitionRoot()) {
+      execute(c, "ALTER PUBLICATION " + ident(publication) + " SET (publish_via_partition_root = "
+          + config.publishViaPartitionRoot() + ")");
+      LOG.info("publication {}: publish_via_partition_root set to {} (source.publish_via_partition_root)",
+          publication, config.publishViaPartitionRoot());
+    }
+    if (existing.isPresent() && existing.get().allTables()) {
       LOG.info("publication {} is FOR ALL TABLES; source.tables is not applied to it", publication);
       return;
     }
@@ -114,11 +122,17 @@ public final class SourceSetup {
     LOG.info("publication {} set to {}", publication, objects);
   }
 
-  private static Optional<Boolean> publicationAllTables(Connection c, String publication) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
+  /** What pgcdc aligns of an existing publication besides its tables. */
+  private record PublicationOptions(boolean allTables, boolean viaRoot) {}
+
+  private static Optional<PublicationOptions> publicationOptions(Connection c, String publication) throws SQLException {
+    // pubviaroot is PostgreSQL 13+; before it, partitions were always published as themselves.
+    String viaRoot = c.getMetaData().getDatabaseMajorVersion() >= 13 ? "pubviaroot" : "false";
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT puballtables, " + viaRoot + " FROM pg_publication WHERE pubname = ?")) {
       s.setString(1, publication);
       try (ResultSet r = s.executeQuery()) {
-        return r.next() ? Optional.of(r.getBoolean(1)) : Optional.empty();
+        return r.next() ? Optional.of(new PublicationOptions(r.getBoolean(1), r.getBoolean(2))) : Optional.empty();
       }
     }
   }

@@ -52,6 +52,7 @@ class PgcdcConfigTest {
         "  publication: my_pub",
         "  tables: [public.orders, 'sales.*']",
         "  create: false",
+        "  publish_via_partition_root: true",
         "  status_interval: 500ms",
         "sink:",
         "  rabbitmq:",
@@ -79,7 +80,7 @@ class PgcdcConfigTest {
 
     assertThat(c.source()).isEqualTo(new PgcdcConfig.Source("jdbc:postgresql://127.0.0.1:5432/app", "pgcdc", "pw",
         "my_slot", "my_pub", List.of(new TablePattern("public", "orders"), new TablePattern("sales", "*")),
-        false, Duration.ofMillis(500)));
+        false, true, Duration.ofMillis(500)));
     assertThat(c.rabbitmq().uri()).isEqualTo("amqp://app:s3cret@mq:5672/prod");
     assertThat(c.rabbitmq().routingKey()).isEqualTo("{op}.{schema}.{table}");
     assertThat(c.rabbitmq().unroutable()).isEqualTo(Unroutable.ALTERNATE);

@@ -17,7 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decode and encode stages allocate nothing per row event once warm (SPEC: no allocation on
+ * What the encode stage writes for synthetic pgoutput, and that the decode and encode stages
+ * allocate nothing per row event once warm (SPEC: no allocation on
  * the hot path), measured with the JVM's per-thread allocation counter over synthetic pgoutput.
  */
 class EncodeHandlerAllocationTest {
@@ -26,7 +27,7 @@ class EncodeHandlerAllocationTest {
   @Test
   void decodingAndEncodingAnInsertAllocatesNothingOnceWarm() throws Exception {
     PgcdcConfig.Source nowhere = new PgcdcConfig.Source("jdbc:postgresql://127.0.0.1:1/none", "u", "", "s", "p",
-        List.of(), true, Duration.ofSeconds(1));
+        List.of(), true, false, Duration.ofSeconds(1));
     EncodeHandler encode = new EncodeHandler("slot", new RoutingKeyTemplate("{schema}.{table}"), new TypeRegistry(),
         new Catalog(new ReplicationConnections(nowhere)));
     DecodeHandler decode = new DecodeHandler();
@@ -36,7 +37,11 @@ class EncodeHandlerAllocationTest {
     byte[] insert = insert();
     run(decode, encode, event, begin);
     run(decode, encode, event, relation);
-    assertThat(event.outbox().count()).as("schema event").isEqualTo(1);
+    assertThat(event.outbox().count()).as("the schema event waits for the first change").isZero();
+    run(decode, encode, event, insert);
+    assertThat(event.outbox().count()).as("schema event, then the insert").isEqualTo(2);
+    assertThat(new String(event.outbox().bodies(), 0, event.outbox().length(0), StandardCharsets.UTF_8))
+        .contains("\"op\":\"S\"");
     for (int i = 0; i < 20_000; i++) {
       run(decode, encode, event, insert);
     }
@@ -56,7 +61,7 @@ class EncodeHandlerAllocationTest {
   @Test
   void batchingWholeTransactionsAllocatesNothingOnceWarmAndClosesEachBatchAtItsCommit() throws Exception {
     PgcdcConfig.Source nowhere = new PgcdcConfig.Source("jdbc:postgresql://127.0.0.1:1/none", "u", "", "s", "p",
-        List.of(), true, Duration.ofSeconds(1));
+        List.of(), true, false, Duration.ofSeconds(1));
     EncodeHandler encode = new EncodeHandler("slot", new RoutingKeyTemplate("{schema}.{table}"), new TypeRegistry(),
         new Catalog(new ReplicationConnections(nowhere)), Integer.MAX_VALUE, 1 << 20);
     DecodeHandler decode = new DecodeHandler();
@@ -84,7 +89,8 @@ class EncodeHandlerAllocationTest {
       }
       for (int r = 0; r < rowsPerTransaction; r++) {
         feed.accept(insert);
-        assertThat(ring[(int) ((seq[0] - 1) & (ring.length - 1))].outbox().count()).isZero();
+        assertThat(ring[(int) ((seq[0] - 1) & (ring.length - 1))].outbox().count())
+            .as("nothing but the schema event before the first insert, never batched").isEqualTo(t + r == 0 ? 1 : 0);
       }
       feed.accept(commit);
     }
@@ -112,8 +118,7 @@ class EncodeHandlerAllocationTest {
 
   @Test
   void theCommitFieldsFormattedOncePerTransactionFollowEachNewTransaction() throws Exception {
-    EncodeHandler encode = EncodeHandler.withoutDatabase("slot", new PgcdcConfig.RabbitMq("amqp://localhost", "x",
-        "{schema}.{table}", PgcdcConfig.RabbitMq.Unroutable.STOP, java.util.Optional.empty(), 16));
+    EncodeHandler encode = offlineEncoder();
     DecodeHandler decode = new DecodeHandler();
     RingEvent event = new RingEvent();
     run(decode, encode, event, begin());
@@ -134,8 +139,40 @@ class EncodeHandlerAllocationTest {
     assertThat(body(event)).containsPattern(expected[2]);
   }
 
+  @Test
+  void aRelationNoChangeRefersToGetsNoSchemaEventAsAPartitionPublishedViaItsRoot() throws Exception {
+    EncodeHandler encode = offlineEncoder();
+    DecodeHandler decode = new DecodeHandler();
+    RingEvent event = new RingEvent();
+    int root = 16400;
+    int partition = 16405;
+    run(decode, encode, event, begin());
+    run(decode, encode, event, relation(root, "orders"));
+    run(decode, encode, event, relation(partition, "orders_eu"));
+    assertThat(event.outbox().count()).isZero();
+
+    run(decode, encode, event, insert(root));
+    assertThat(event.outbox().count()).isEqualTo(2);
+    assertThat(event.outbox().routingKey(0)).isEqualTo("_schema.public.orders");
+    assertThat(event.outbox().routingKey(1)).isEqualTo("public.orders");
+    run(decode, encode, event, insert(root));
+    assertThat(event.outbox().count()).as("one schema event per relation version").isEqualTo(1);
+
+    run(decode, encode, event, insert(partition));
+    assertThat(event.outbox().count()).as("published as itself later: its schema event comes first").isEqualTo(2);
+    assertThat(event.outbox().routingKey(0)).isEqualTo("_schema.public.orders_eu");
+    assertThat(body(event)).contains("\"table\":\"orders_eu\"", "\"ordinal\":2");
+  }
+
+  private static EncodeHandler offlineEncoder() {
+    return EncodeHandler.withoutDatabase("slot", new PgcdcConfig.RabbitMq("amqp://localhost", "x",
+        "{schema}.{table}", PgcdcConfig.RabbitMq.Unroutable.STOP, java.util.Optional.empty(), 16));
+  }
+
+  /** The last message the event produced (the first insert after a Relation follows its schema event). */
   private static String body(RingEvent event) {
-    return new String(event.outbox().bodies(), event.outbox().offset(0), event.outbox().length(0),
+    int last = event.outbox().count() - 1;
+    return new String(event.outbox().bodies(), event.outbox().offset(last), event.outbox().length(last),
         StandardCharsets.UTF_8);
   }
 
@@ -172,12 +209,16 @@ class EncodeHandlerAllocationTest {
   }
 
   private static byte[] relation() throws IOException {
+    return relation(RELATION_ID, "users");
+  }
+
+  private static byte[] relation(int id, String name) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(b);
     d.writeByte('R');
-    d.writeInt(RELATION_ID);
+    d.writeInt(id);
     cstring(d, "public");
-    cstring(d, "users");
+    cstring(d, name);
     d.writeByte('d');
     d.writeShort(3);
     column(d, 1, "id", 23);
@@ -187,10 +228,14 @@ class EncodeHandlerAllocationTest {
   }
 
   private static byte[] insert() throws IOException {
+    return insert(RELATION_ID);
+  }
+
+  private static byte[] insert(int relationId) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(b);
     d.writeByte('I');
-    d.writeInt(RELATION_ID);
+    d.writeInt(relationId);
     d.writeByte('N');
     d.writeShort(3);
     text(d, "42");

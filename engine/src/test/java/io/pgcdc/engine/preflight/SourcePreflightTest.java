@@ -141,8 +141,9 @@ class SourcePreflightTest {
   @Test
   void tableWithoutKeyWarnsWithTheExactAlterTable() {
     List<CheckResult> results = SourcePreflight.tableVerdicts(List.of(TablePattern.parse("public.*")),
-        List.of(List.of(new TableInfo("public.orders", 'd', true), new TableInfo("public.\"Log\"", 'd', false),
-            new TableInfo("public.audit", 'f', false), new TableInfo("public.nothing", 'n', true))), "app");
+        List.of(List.of(new TableInfo("public.orders", 'd', true, false), new TableInfo("public.\"Log\"", 'd', false, false),
+            new TableInfo("public.audit", 'f', false, false), new TableInfo("public.nothing", 'n', true, false))), "app",
+        false);
 
     assertThat(results).extracting(CheckResult::line).containsExactly(
         "ok    4 tables match source.tables [public.*]",
@@ -155,11 +156,26 @@ class SourcePreflightTest {
   @Test
   void missingExactTableFailsButEmptyWildcardOnlyWarns() {
     List<CheckResult> results = SourcePreflight.tableVerdicts(
-        List.of(TablePattern.parse("public.orders"), TablePattern.parse("sales.*")), List.of(List.of(), List.of()), "app");
+        List.of(TablePattern.parse("public.orders"), TablePattern.parse("sales.*")), List.of(List.of(), List.of()), "app",
+        false);
 
     assertThat(results).extracting(CheckResult::status).containsExactly(Status.FAIL, Status.WARN);
     assertThat(results.get(0).line())
         .isEqualTo("FAIL  table public.orders (source.tables) does not exist in database app; "
             + "fix: create it, or correct source.tables");
+  }
+
+  @Test
+  void partitionedTableIsReportedUnderTheNameItsRowsArriveWith() {
+    List<TablePattern> patterns = List.of(TablePattern.parse("public.orders"));
+    List<List<TableInfo>> matches = List.of(List.of(new TableInfo("public.orders", 'd', true, true)));
+
+    assertThat(SourcePreflight.tableVerdicts(patterns, matches, "app", false)).extracting(CheckResult::line)
+        .containsExactly("ok    1 table matches source.tables [public.orders]",
+            "ok    table public.orders is partitioned: its rows are published as its partitions, each under its own"
+                + " name (source.publish_via_partition_root: false)");
+    assertThat(SourcePreflight.tableVerdicts(patterns, matches, "app", true).get(1).line())
+        .isEqualTo("ok    table public.orders is partitioned: its rows are published as public.orders, a TRUNCATE of"
+            + " a single partition is not published (source.publish_via_partition_root: true)");
   }
 }
