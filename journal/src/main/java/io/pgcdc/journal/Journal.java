@@ -39,6 +39,21 @@ public final class Journal implements AutoCloseable {
    */
   public static final long MIN_FREE_BYTES = 256L << 20;
 
+  /**
+   * Size of Chronicle's memory-mapped chunks. Chronicle refuses an entry larger than about a
+   * quarter of it, so its default (64 MiB) capped a message body at 16 MiB: an 8 MB column value
+   * (a row event carries it in {@code after} and again in {@code diff}) stopped the pipeline.
+   * The mapping is virtual and the files are sparse, so a larger chunk costs address space, not
+   * memory or disk. Readers need at least the writer's size, hence one constant for both.
+   */
+  static final long BLOCK_SIZE = 256L << 20;
+
+  /**
+   * The largest body an entry holds: a quarter of {@link #BLOCK_SIZE} less room for the entry's
+   * framing (ids, routing key, headers: well under 64 KiB).
+   */
+  public static final int MAX_BODY_BYTES = (int) (BLOCK_SIZE / 4) - (64 << 10);
+
   private final Path dir;
   private final SingleChronicleQueue queue;
   private final JournalRetention retention;
@@ -107,6 +122,7 @@ public final class Journal implements AutoCloseable {
     try {
       SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
           .rollCycle(ROLL_CYCLE)
+          .blockSize(BLOCK_SIZE)
           .timeProvider(clock)
           .readOnly(readOnly);
       if (!readOnly) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * delivery rests on; the journal is the replay history.)
  *
  * <p><b>Failure contract.</b> {@link #append} throws {@link JournalWriteException} when the entry
- * could not be written: usable disk space below {@link Journal#MIN_FREE_BYTES} (checked every
- * 1 MiB appended), an I/O error, or a fault in the mapped write. The entry is then NOT in the
+ * could not be written: a body over {@link Journal#MAX_BODY_BYTES}, usable disk space below
+ * {@link Journal#MIN_FREE_BYTES} (checked every 1 MiB appended), an I/O error, or a fault in the
+ * mapped write. The entry is then NOT in the
  * journal (a half-written document is rolled back), this appender is failed for good, and the
  * engine must stop the pipeline without advancing the flushed LSN to the failed entry's LSN.
  * {@link #lastAppendedLsn()} never moves past an entry that failed.
@@ -91,6 +92,10 @@ public final class JournalAppender implements AutoCloseable {
     if (failed != null) {
       throw new JournalWriteException("journal appender failed earlier, entry not journaled: lsn="
           + Lsn.format(record.lsn()) + " cause=" + failed.getMessage(), failed);
+    }
+    if (record.bodyLength() > Journal.MAX_BODY_BYTES) {
+      throw fail(record, "body of " + record.bodyLength() + " bytes is larger than the " + Journal.MAX_BODY_BYTES
+          + " bytes an entry holds", null);
     }
     checkSpace(record);
     try {

@@ -294,6 +294,28 @@ class JournalTest {
   }
 
   @Test
+  void holdsABodyUpToItsLimitAndRefusesALargerOneWithItsSize() {
+    try (Journal journal = Journal.open(config())) {
+      JournalAppender appender = journal.appender();
+      byte[] body = new byte[Journal.MAX_BODY_BYTES + 1];
+      body[Journal.MAX_BODY_BYTES - 1] = 'z';
+      appender.append(Entries.fill(new JournalRecord(), 0, 1, 10).body(body, 0, Journal.MAX_BODY_BYTES));
+      assertThatThrownBy(() -> appender.append(Entries.fill(new JournalRecord(), 1, 1, 10).body(body, 0, body.length)))
+          .isInstanceOf(JournalWriteException.class)
+          .hasMessageContaining("entry not journaled")
+          .hasMessageContaining("body of " + body.length + " bytes is larger than the " + Journal.MAX_BODY_BYTES);
+      try (JournalReader reader = journal.reader()) {
+        JournalRecord r = new JournalRecord();
+        assertThat(reader.next(r)).isTrue();
+        assertThat(r.bodyLength()).isEqualTo(Journal.MAX_BODY_BYTES);
+        assertThat(r.body()[r.bodyOffset() + Journal.MAX_BODY_BYTES - 1]).isEqualTo((byte) 'z');
+        assertThat(reader.next(r)).isFalse();
+      }
+    }
+    assertThat(Journal.MAX_BODY_BYTES).as("an 8 MB value, twice in a row event, fits").isGreaterThan(32 << 20);
+  }
+
+  @Test
   void aFaultingMappedWriteFailsTheAppendAndKeepsTheLastJournaledLsn() throws Exception {
     // Truncating the cycle file under the mapping makes the next writes hit SIGBUS, as a full
     // disk does when a sparse page cannot be allocated; HotSpot turns it into an InternalError.

@@ -136,7 +136,7 @@ public record PgcdcConfig(
     public static final int MAX_BATCH_EVENTS = 1_000_000;
     public static final int DEFAULT_BATCH_MAX_BYTES = 1 << 20;
     public static final int MIN_BATCH_MAX_BYTES = 4 << 10;
-    /** The journal stores one message per Chronicle entry, and Chronicle refuses entries of 16 MiB or more. */
+    /** Far below what one journal entry holds ({@code Journal.MAX_BODY_BYTES}); larger batches gain nothing. */
     public static final int MAX_BATCH_MAX_BYTES = 8 << 20;
 
     /** The record without batching ({@code batch: none}), as before batching existed. */

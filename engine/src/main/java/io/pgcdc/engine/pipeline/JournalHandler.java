@@ -3,7 +3,9 @@ package io.pgcdc.engine.pipeline;
 import com.lmax.disruptor.EventHandler;
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.decoder.PgTimestamp;
+import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.ops.PipelineMetrics;
+import io.pgcdc.journal.Journal;
 import io.pgcdc.journal.JournalAppender;
 import io.pgcdc.journal.JournalRecord;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ public final class JournalHandler implements EventHandler<RingEvent> {
   private final JournalAppender appender;
   private final PipelineMetrics metrics;
   private final long epoch;
+  private final String slot;
   private final JournalRecord record = new JournalRecord();
   private final MessageIds ids;
   private final StringBuilder lsnText = new StringBuilder(Lsn.MAX_TEXT_LENGTH);
@@ -38,6 +41,7 @@ public final class JournalHandler implements EventHandler<RingEvent> {
     this.appender = appender;
     this.metrics = metrics;
     this.epoch = epoch;
+    this.slot = slot;
     this.ids = new MessageIds(slot);
   }
 
@@ -47,7 +51,7 @@ public final class JournalHandler implements EventHandler<RingEvent> {
   }
 
   @Override
-  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws PipelineException {
     Outbox out = event.outbox();
     int n = out.count();
     if (n > 0) {
@@ -55,6 +59,9 @@ public final class JournalHandler implements EventHandler<RingEvent> {
       Lsn.appendTo(out.commitLsn(), commitLsnText);
       long commitMicros = event.commitMicros() == 0 ? 0 : PgTimestamp.toUnixMicros(event.commitMicros());
       for (int i = 0; i < n; i++) {
+        if (out.length(i) > Journal.MAX_BODY_BYTES) {
+          throw tooLarge(out, i);
+        }
         if (i == 0 || out.lsn(i) != out.lsn(i - 1)) {
           lsnText.setLength(0);
           Lsn.appendTo(out.lsn(i), lsnText);
@@ -83,5 +90,18 @@ public final class JournalHandler implements EventHandler<RingEvent> {
     if (endOfBatch) {
       metrics.journalWriteLatency().update(batchAppendNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * A message no journal entry (and no sane AMQP message) holds. It stops the pipeline at the same
+   * event after every restart, so the error says how to get past it, and what that costs.
+   */
+  private PipelineException tooLarge(Outbox out, int i) {
+    return new PipelineException("message " + ids.of(out, i) + " (routing key " + out.routingKey(i) + ", LSN "
+        + Lsn.format(out.lsn(i)) + ") is " + out.length(i) + " bytes of JSON, more than the " + Journal.MAX_BODY_BYTES
+        + " pgcdc journals and publishes as one message (a row event holds its values in after and again in diff);"
+        + " nothing from it on was confirmed to PostgreSQL. Keep such values out of the publication (a column list)"
+        + " or make them smaller; to go past this transaction, whose events consumers then never get, stop pgcdc and"
+        + " run SELECT pg_replication_slot_advance('" + slot + "', '" + Lsn.format(out.commitLsn() + 1) + "');");
   }
 }

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Return;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import java.io.IOException;
@@ -70,7 +71,9 @@ final class RabbitChannel implements AutoCloseable {
       channel.addReturnListener(r -> window.failed(unroutable(r, config), true));
       channel.addShutdownListener(cause -> {
         if (!cause.isInitiatedByApplication()) {
-          window.failed("channel closed by RabbitMQ: " + cause.getMessage(), false);
+          String tooLarge = overMaxMessageSize(cause);
+          window.failed(tooLarge != null ? tooLarge : "channel closed by RabbitMQ: " + cause.getMessage(),
+              tooLarge != null);
         }
       });
       return new RabbitChannel(connection, channel, target);
@@ -123,6 +126,22 @@ final class RabbitChannel implements AutoCloseable {
           + "; an existing exchange must be a durable topic exchange with the same arguments (delete it or rename"
           + " sink.rabbitmq.exchange)", e);
     }
+  }
+
+  /**
+   * The broker's refusal of a message over its {@code max_message_size} (a channel closed with 406
+   * "message size N is larger than configured max size M"), as the line that stops the pipeline; null
+   * for any other channel close. Re-sending cannot succeed until the broker's limit is raised, which
+   * takes a broker restart, so this is fatal instead of a reconnect loop re-sending the same message.
+   */
+  static String overMaxMessageSize(ShutdownSignalException cause) {
+    if (cause.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.PRECONDITION_FAILED
+        && close.getReplyText().contains("larger than configured max size")) {
+      return "RabbitMQ refused a message: " + close.getReplyText() + "; raise max_message_size in rabbitmq.conf"
+          + " (RabbitMQ allows up to 512 MiB; pgcdc sends at most 64 MiB), restart the broker, then pgcdc."
+          + " Nothing from that message on was confirmed to PostgreSQL";
+    }
+    return null;
   }
 
   private static String unroutable(Return r, PgcdcConfig.RabbitMq config) {
