@@ -45,21 +45,26 @@ public final class JournalCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       try (JournalSet set = journal.open()) {
         JournalInfo info = set.info();
-        out.printf("journal      %s%n", journal.describe());
-        out.printf("entries      %d%n", info.entries());
+        row(out, "journal", journal.describe());
+        row(out, "entries", String.valueOf(info.entries()));
         if (!info.isEmpty()) {
-          out.printf("lsn range    %s   (first lsn .. last commit lsn: replay --from-lsn takes LSNs in it)%n",
-              info.range());
-          out.printf("first entry  lsn %s, commit lsn %s%n", Lsn.format(info.firstLsn()), Lsn.format(info.firstCommitLsn()));
-          out.printf("last commit  lsn %s, commit lsn %s   (the highest commit journaled)%n", Lsn.format(info.lastLsn()),
-              Lsn.format(info.lastCommitLsn()));
-          out.printf("commit time  %s .. %s%n", info.oldestCommit(), info.newestCommit());
+          row(out, "lsn range", info.range() + "   (first lsn .. highest commit lsn: replay --from-lsn takes LSNs in it)");
+          row(out, "first entry", "lsn " + Lsn.format(info.firstLsn()) + ", commit lsn " + Lsn.format(info.firstCommitLsn()));
+          // Not "last entry": a node that rewinds re-journals from the slot, so older commits can follow it.
+          row(out, "highest commit", "lsn " + Lsn.format(info.lastLsn()) + ", commit lsn "
+              + Lsn.format(info.lastCommitLsn()) + "   (newer entries may re-journal older transactions)");
+          row(out, "commit time", info.oldestCommit() + " .. " + info.newestCommit());
         }
-        out.printf("size         %s in %d roll-cycle files (%s each)%n", size(info.bytesOnDisk()),
-            info.files(), Journal.ROLL_CYCLE);
+        row(out, "size", size(info.bytesOnDisk()) + " in " + info.files() + " roll-cycle files ("
+            + Journal.ROLL_CYCLE + " each)");
         out.flush();
       }
       return 0;
+    }
+
+    /** One line: the label padded to the width of the longest one, then the value. */
+    private static void row(PrintWriter out, String label, String value) {
+      out.printf("%-16s%s%n", label, value);
     }
 
     /** {@code 250.9 KiB (256,888 bytes)}. */

@@ -25,6 +25,8 @@ import java.util.Base64;
  * were); any other body is given as {@code "body_base64"}. Single-threaded.
  */
 final class RecordJson {
+  /** For {@link #isJson}; a JsonFactory is thread-safe. */
+  private static final JsonFactory PARSERS = new JsonFactory();
 
   private final JsonFactory factory = new JsonFactory();
   private final JsonGenerator out;
@@ -79,15 +81,32 @@ final class RecordJson {
   }
 
   /** Whether {@code text} is exactly one JSON value (streamed, nothing built). */
-  private boolean isJson(String text) {
-    try (JsonParser parser = factory.createParser(text)) {
-      if (parser.nextToken() == null) {
-        return false;
-      }
-      parser.skipChildren();
-      return parser.nextToken() == null;
+  static boolean isJson(String text) {
+    try (JsonParser parser = PARSERS.createParser(text)) {
+      return oneValue(parser);
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether {@code bytes[offset, offset + length)} is exactly one JSON value, read as bytes (so
+   * malformed UTF-8 is not JSON); streamed, nothing built. Thread-safe.
+   */
+  static boolean isJson(byte[] bytes, int offset, int length) {
+    try (JsonParser parser = PARSERS.createParser(bytes, offset, length)) {
+      return oneValue(parser);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** One value and nothing after it: a lenient tree read would accept {@code {} {}} and drop the rest. */
+  private static boolean oneValue(JsonParser parser) throws IOException {
+    if (parser.nextToken() == null) {
+      return false;
+    }
+    parser.skipChildren();
+    return parser.nextToken() == null;
   }
 }

@@ -2,7 +2,6 @@ package io.pgcdc.tools;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -191,14 +190,16 @@ public final class TailCommand implements Callable<Integer> {
         json.writeEndObject();
       }
       json.writeFieldName("body");
-      JsonNode body = parse(message.body());
-      if (body == null) {
-        json.writeString(new String(message.body(), StandardCharsets.UTF_8));
-      } else if (oneLine(message.body())) {
+      byte[] body = message.body();
+      if (!RecordJson.isJson(body, 0, body.length)) {
+        json.writeString(new String(body, StandardCharsets.UTF_8));
+      } else if (oneLine(body)) {
         // Its own bytes: a re-rendering would turn numeric's digits into a double's.
-        json.writeRawValue(new String(message.body(), StandardCharsets.UTF_8));
+        json.writeRawValue(new String(body, StandardCharsets.UTF_8));
       } else {
-        json.writeTree(body); // pretty-printed JSON from elsewhere: re-rendered, to keep one line
+        // Pretty-printed JSON from elsewhere (pgcdc's bodies are one line): re-rendered to keep one
+        // line, the only case that builds a tree.
+        json.writeTree(JSON.readTree(body));
       }
       json.writeEndObject();
     }
@@ -225,16 +226,6 @@ public final class TailCommand implements Callable<Integer> {
       }
     }
     return true;
-  }
-
-  /** The body as JSON, or null when it is not JSON (then it is printed as a string). */
-  private static JsonNode parse(byte[] body) {
-    try {
-      JsonNode node = JSON.readTree(body);
-      return node == null || node.isMissingNode() ? null : node;
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   /** A delivery, or ({@code lost} set) the end of the connection. */

@@ -135,10 +135,24 @@ class JournalCommandTest {
     int code = pgcdc("journal", "info", "--journal", dir.toString());
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains("entries      100")
-        .contains("lsn range    " + Lsn.format(JournalFixture.lsn(0)) + " .. " + Lsn.format(JournalFixture.commitLsn(99)))
-        .contains("commit time  2026-11-18T")
+        .contains("entries         100")
+        .contains("lsn range       " + Lsn.format(JournalFixture.lsn(0)) + " .. " + Lsn.format(JournalFixture.commitLsn(99)))
+        .contains("first entry     lsn " + Lsn.format(JournalFixture.lsn(0)))
+        .contains("commit time     2026-11-18T")
         .containsPattern("size +[0-9.]+ KiB \\([0-9,]+ bytes\\) in 1 roll-cycle files");
+  }
+
+  @Test
+  void journalInfoAfterARewindLabelsTheHighestCommitNotTheNewestEntry() {
+    Path dir = JournalFixture.write(root.resolve("j"), 0, 100);
+    JournalFixture.write(dir, 40, 50); // a node that rewound to the slot re-journals 40..49 after 99
+    int code = pgcdc("journal", "info", "--journal", dir.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("entries         110")
+        .contains("highest commit  lsn " + Lsn.format(JournalFixture.lsn(98)) + ", commit lsn "
+            + Lsn.format(JournalFixture.commitLsn(99)))
+        .doesNotContain("last");
   }
 
   @Test

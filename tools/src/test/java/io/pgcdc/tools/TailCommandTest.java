@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 class TailCommandTest {
 
   private static String line(String body) throws Exception {
+    return line(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String line(byte[] body) throws Exception {
     return TailCommand.line(new TailCommand.Message(new Envelope(1, false, "pgcdc", "public.t"),
-        new AMQP.BasicProperties.Builder().messageId("s/0/1/0").build(), body.getBytes(StandardCharsets.UTF_8),
-        null));
+        new AMQP.BasicProperties.Builder().messageId("s/0/1/0").build(), body, null));
   }
 
   @Test
@@ -31,5 +34,19 @@ class TailCommandTest {
   @Test
   void aBodyThatIsNotJsonIsPrintedAsAString() throws Exception {
     assertThat(line("not json")).endsWith("\"body\":\"not json\"}");
+    assertThat(line("")).endsWith("\"body\":\"\"}");
+  }
+
+  @Test
+  void aBodyWithMoreThanOneJsonValueIsPrintedAsAStringSoTheLineStaysOneJsonObject() throws Exception {
+    assertThat(line("{\"a\":1} {\"b\":2}")).endsWith("\"body\":\"{\\\"a\\\":1} {\\\"b\\\":2}\"}");
+    assertThat(line("{\"a\":1} trailing")).endsWith("\"body\":\"{\\\"a\\\":1} trailing\"}");
+  }
+
+  @Test
+  void aJsonBodyWithMalformedUtf8IsPrintedAsAString() throws Exception {
+    byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'};
+
+    assertThat(line(body)).endsWith("\"body\":\"{\\\"a\\\":\\\"\uFFFD\\\"}\"}");
   }
 }

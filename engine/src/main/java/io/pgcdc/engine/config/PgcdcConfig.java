@@ -309,7 +309,7 @@ public record PgcdcConfig(
         throw new URISyntaxException(uri, "bad scheme or host");
       }
     } catch (URISyntaxException e) {
-      r.problem("sink.rabbitmq.uri=" + redact(uri) + ": must look like amqp://user:password@host:5672[/vhost]");
+      r.problem(r.context(RABBITMQ_URI) + "must look like amqp://user:password@host:5672[/vhost]");
     }
     String exchange = r.text(RABBITMQ_EXCHANGE, RabbitMq.DEFAULT_EXCHANGE);
     if (exchange.isEmpty() || exchange.length() > 255 || exchange.startsWith("amq.")) {

@@ -5,6 +5,7 @@ import com.lmax.disruptor.EventHandler;
 import io.pgcdc.decoder.LogicalMessageDecoder;
 import io.pgcdc.decoder.PgOutputDecoder;
 import io.pgcdc.decoder.Relation;
+import io.pgcdc.decoder.StringCache;
 import io.pgcdc.decoder.TruncateDecoder;
 import io.pgcdc.decoder.UpdateDecoder;
 import io.pgcdc.decoder.json.TypeRegistry;
@@ -54,6 +55,11 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   private static final int ONE_EVENT_RETAINED_BYTES = 1 << 20;
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Map<Relation, RelationInfo> relations = new IdentityHashMap<>();
+  /**
+   * {@code _message.<prefix>} by prefix bytes, so a logical message allocates no routing key (row
+   * events' keys are cached in {@link RelationInfo}); bounded, as prefixes are any text a client sends.
+   */
+  private final StringCache messageKeys = new StringCache(RoutingKeyTemplate::messageKey);
   private final TypeRegistry types;
   private final Catalog catalog;
   private final RoutingKeyTemplate routingKeys;
@@ -220,7 +226,7 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
 
   private void message(RingEvent event, Outbox out, LogicalMessageDecoder m) throws IOException {
     int n = m.transactional() ? ordinal++ : 0;
-    envelope.begin(out, RoutingKeyTemplate.messageKey(m.prefix()), (byte) 'M', n);
+    envelope.begin(out, messageKeys.get(m.buffer(), m.prefixOffset(), m.prefixLength()), (byte) 'M', n);
     envelope.id(event.commitLsn(), n);
     envelope.common(event, (byte) 'M', null, n, m.transactional());
     g.writeStringField("prefix", m.prefix());

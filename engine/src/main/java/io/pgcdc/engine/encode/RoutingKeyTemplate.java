@@ -14,7 +14,7 @@ public record RoutingKeyTemplate(String template) {
     return "_schema." + schema + "." + table;
   }
 
-  /** Routing key of a logical message: {@code _message.<prefix>}. */
+  /** Routing key of a logical message: {@code _message.<prefix>} (the encoder caches it per prefix). */
   public static String messageKey(String prefix) {
     return "_message." + prefix;
   }

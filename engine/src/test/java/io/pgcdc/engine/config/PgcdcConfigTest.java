@@ -269,6 +269,15 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void aRejectedRabbitMqUriHasTheShapeOfEveryProblemLineWithoutItsPassword() {
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL, Map.of("PGCDC_SINK_RABBITMQ_URI", "http://app:s3cret@mq")))
+        .hasMessage("sink.rabbitmq.uri=http://app:***@mq (from PGCDC_SINK_RABBITMQ_URI): "
+            + "must look like amqp://user:password@host:5672[/vhost]");
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "sink:\n  rabbitmq:\n    uri: amqp://app:s3cret@\n", Map.of()))
+        .hasMessage("sink.rabbitmq.uri=amqp://app:***@: must look like amqp://user:password@host:5672[/vhost]");
+  }
+
+  @Test
   void aRetentionAgeTooLongForTheSweepIsAProblemLine() {
     assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "journal:\n  retention:\n    age: 106751991168d\n", Map.of()))
         .hasMessageContaining("journal.retention.age=106751991168d: must be between 1h and 3650d");

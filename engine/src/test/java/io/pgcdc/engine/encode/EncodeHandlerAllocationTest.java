@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the encode stage writes for synthetic pgoutput, and that the decode and encode stages
- * allocate nothing per row event once warm (SPEC: no allocation on
- * the hot path), measured with the JVM's per-thread allocation counter over synthetic pgoutput.
+ * allocate nothing per row event or logical message once warm (SPEC: no allocation on the hot
+ * path), measured with the JVM's per-thread allocation counter over synthetic pgoutput.
  */
 class EncodeHandlerAllocationTest {
   private static final int RELATION_ID = 16385;
@@ -117,6 +117,35 @@ class EncodeHandlerAllocationTest {
   }
 
   @Test
+  void logicalMessagesReuseOneRoutingKeyPerPrefixAndAllocateNothingOnceWarm() throws Exception {
+    EncodeHandler encode = offlineEncoder();
+    DecodeHandler decode = new DecodeHandler();
+    RingEvent event = new RingEvent();
+    byte[] audit = message("audit", "{\"who\":\"mikael\"}");
+    byte[] billing = message("billing", "42");
+    run(decode, encode, event, begin());
+    run(decode, encode, event, audit);
+    String auditKey = event.outbox().routingKey(0);
+    run(decode, encode, event, billing);
+    assertThat(event.outbox().routingKey(0)).isEqualTo("_message.billing");
+    run(decode, encode, event, audit);
+    assertThat(event.outbox().routingKey(0)).isEqualTo("_message.audit").isSameAs(auditKey);
+    assertThat(body(event)).contains("\"prefix\":\"audit\"", "\"content\":\"{\\\"who\\\":\\\"mikael\\\"}\"");
+    for (int i = 0; i < 20_000; i++) {
+      run(decode, encode, event, (i & 1) == 0 ? audit : billing);
+    }
+
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    int events = 100_000;
+    for (int i = 0; i < events; i++) {
+      run(decode, encode, event, (i & 1) == 0 ? audit : billing);
+    }
+    long perEvent = (threads.getCurrentThreadAllocatedBytes() - before) / events;
+    assertThat(perEvent).as("bytes allocated per decoded+encoded logical message").isZero();
+  }
+
+  @Test
   void theCommitFieldsFormattedOncePerTransactionFollowEachNewTransaction() throws Exception {
     EncodeHandler encode = offlineEncoder();
     DecodeHandler decode = new DecodeHandler();
@@ -205,6 +234,20 @@ class EncodeHandlerAllocationTest {
     d.writeLong(finalLsn);
     d.writeLong(commitMicros);
     d.writeInt(xid);
+    return b.toByteArray();
+  }
+
+  /** A transactional {@code pg_logical_emit_message(true, prefix, content)}. */
+  private static byte[] message(String prefix, String content) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    byte[] c = content.getBytes(StandardCharsets.UTF_8);
+    d.writeByte('M');
+    d.writeByte(1);
+    d.writeLong(0x16B3700L);
+    cstring(d, prefix);
+    d.writeInt(c.length);
+    d.write(c);
     return b.toByteArray();
   }
 
