@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  *   pgcdc.events                    pgcdc_events_total                         counter
  *   pgcdc.bytes                     pgcdc_bytes_total                          counter (message body bytes)
  *   pgcdc.transactions              pgcdc_transactions_total                   counter
+ *   pgcdc.publish.recoveries        pgcdc_publish_recoveries_total             counter (reconnect + re-send after a nack, loss, close)
  *   pgcdc.publish.confirm.latency   pgcdc_publish_confirm_latency{quantile=}   summary, seconds
  *   pgcdc.journal.write.latency     pgcdc_journal_write_latency{quantile=}     summary, seconds
  *   pgcdc.ring.occupancy            pgcdc_ring_occupancy                       gauge
@@ -42,6 +43,7 @@ public final class PipelineMetrics {
   public static final String EVENTS = "pgcdc.events";
   public static final String BYTES = "pgcdc.bytes";
   public static final String TRANSACTIONS = "pgcdc.transactions";
+  public static final String PUBLISH_RECOVERIES = "pgcdc.publish.recoveries";
   public static final String PUBLISH_CONFIRM_LATENCY = "pgcdc.publish.confirm.latency";
   public static final String JOURNAL_WRITE_LATENCY = "pgcdc.journal.write.latency";
   public static final String RING_OCCUPANCY = "pgcdc.ring.occupancy";
@@ -63,6 +65,7 @@ public final class PipelineMetrics {
   private final Counter events;
   private final Counter bytes;
   private final Counter transactions;
+  private final Counter publishRecoveries;
   private final Timer publishConfirmLatency;
   private final Timer journalWriteLatency;
 
@@ -72,6 +75,7 @@ public final class PipelineMetrics {
     this.events = registry.counter(EVENTS);
     this.bytes = registry.counter(BYTES);
     this.transactions = registry.counter(TRANSACTIONS);
+    this.publishRecoveries = registry.counter(PUBLISH_RECOVERIES);
     this.publishConfirmLatency = registry.timer(PUBLISH_CONFIRM_LATENCY, PipelineMetrics::windowedTimer);
     this.journalWriteLatency = registry.timer(JOURNAL_WRITE_LATENCY, PipelineMetrics::windowedTimer);
   }
@@ -99,6 +103,15 @@ public final class PipelineMetrics {
   /** Source transactions whose messages were all published. */
   public Counter transactions() {
     return transactions;
+  }
+
+  /**
+   * Times publishing was interrupted (a nack, a lost connection, a closed channel) and pgcdc
+   * reconnected to re-send what was unconfirmed. Steadily rising: the broker refuses something,
+   * e.g. a full queue with {@code x-overflow: reject-publish}.
+   */
+  public Counter publishRecoveries() {
+    return publishRecoveries;
   }
 
   /** Time from {@code basic.publish} to the broker's {@code basic.ack} of the batch. */

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *   ring event --issue tag--&gt; basic.publish --&gt; broker
  *                                  basic.ack  --&gt; ConfirmWindow --&gt; confirmed ring sequence
  *   nack / connection loss: reconnect (backoff), re-send events confirmed+1 .. last handled
- *                           straight from the ring (their slots are gated, still intact), same ids
- *   return (unroutable):    fatal, pipeline stops, nothing past it is confirmed
+ *                           straight from the ring (their slots are gated, still intact), same ids;
+ *                           again with nothing confirmed since: first wait 0.1 s doubling to 10 s
+ *   return (unroutable),
+ *   over max_message_size:  fatal, pipeline stops, nothing past it is confirmed
  * </pre>
  *
  * <p>Threading: runs on the publish thread; the amqp-client connection thread only touches the
@@ -52,7 +54,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   static final int MAX_ROUTING_KEY_BYTES = 255;
   private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
   private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
-  /** First pause when one event fails to publish twice in a row (doubling up to the max). */
+  /** First pause of a recovery that starts with nothing confirmed since the previous one (doubling up to the max). */
   private static final long FIRST_REPEAT_BACKOFF_NANOS = 100_000_000L;
   /**
    * Longest park while the confirm window is full (the ack that makes room wakes the thread
@@ -96,6 +98,9 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   private ConfirmWindow window;
   private volatile String unavailable;
   private long lastHandled = RingBuffer.INITIAL_CURSOR_VALUE;
+  /** {@link #confirmed} when the previous recovery started; {@link #repeatBackoff} grows while it stays. */
+  private long confirmedAtLastRecovery = Long.MIN_VALUE;
+  private long repeatBackoff;
   private long batchEvents;
   private long batchBytes;
   private long batchTransactions;
@@ -129,12 +134,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
 
   @Override
   public void onEvent(RingEvent event, long sequence, boolean endOfBatch) throws Exception {
-    long backoff = 0;
     while (!publishEvent(event, sequence)) {
-      // The same event failing again right after a successful reconnect: the broker refuses
-      // something about it. Retry, but not in a tight loop of new connections.
-      pause(backoff);
-      backoff = backoff == 0 ? FIRST_REPEAT_BACKOFF_NANOS : Math.min(backoff * 2, MAX_BACKOFF_NANOS);
       recover(sequence - 1);
     }
     lastHandled = sequence;
@@ -264,11 +264,27 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   /**
    * Reconnects with backoff, then re-sends, with their original ids, every event after the
    * confirmed sequence up to {@code upTo}.
+   *
+   * <p>When nothing was confirmed since the previous recovery, the broker keeps refusing the same
+   * messages (a full queue with {@code x-overflow: reject-publish} nacks them; an event fails again
+   * right after a reconnect): it waits first, 0.1 s doubling to 10 s, instead of re-sending the
+   * whole unconfirmed window twice a second over a new connection each time. Any confirm resets it.
    */
   private void recover(long upTo) throws PipelineException, IOException {
     String why = window.failure();
     unavailable = why;
-    LOG.warn("RabbitMQ publishing interrupted ({}); reconnecting and re-sending unconfirmed messages", why);
+    metrics.publishRecoveries().inc();
+    long progress = confirmed.get();
+    if (progress == confirmedAtLastRecovery) {
+      repeatBackoff = repeatBackoff == 0 ? FIRST_REPEAT_BACKOFF_NANOS : Math.min(repeatBackoff * 2, MAX_BACKOFF_NANOS);
+      LOG.warn("RabbitMQ publishing interrupted again with nothing confirmed since ({}); re-sending in {} ms", why,
+          repeatBackoff / 1_000_000);
+      pause(repeatBackoff);
+    } else {
+      repeatBackoff = 0;
+      LOG.warn("RabbitMQ publishing interrupted ({}); reconnecting and re-sending unconfirmed messages", why);
+    }
+    confirmedAtLastRecovery = progress;
     long backoff = 100_000_000L;
     while (true) {
       control.checkRunning();
@@ -277,7 +293,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
         connect();
       } catch (PipelineException e) {
         LOG.debug("reconnect to RabbitMQ failed: {}", e.getMessage());
-        LockSupport.parkNanos(backoff);
+        pause(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         continue;
       }
