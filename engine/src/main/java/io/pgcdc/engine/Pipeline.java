@@ -56,6 +56,8 @@ public final class Pipeline implements AutoCloseable {
   /** Ring slots in batched mode (each holds at most ~6 KB when idle: see BatchWriter). */
   private static final int BATCHED_RING_SIZE = 16_384;
   private static final long JOIN_MILLIS = 15_000;
+  /** How long halted stage threads get before a publish stuck in a socket write has its connection dropped. */
+  private static final long STAGE_HALT_MILLIS = 2_000;
 
   private final PgcdcConfig config;
   private final PipelineControl control;
@@ -224,9 +226,7 @@ public final class Pipeline implements AutoCloseable {
     for (BatchEventProcessor<RingEvent> p : processors) {
       p.halt();
     }
-    for (Thread t : stageThreads) {
-      join(t);
-    }
+    joinStages();
     if (!started) {
       // The stage threads never ran, so their onShutdown never will: release what they opened.
       handlers.forEach(EventHandler::onShutdown);
@@ -243,12 +243,35 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for the stage threads, which a halt ends within ~100 ms, except a publish waiting in a
+   * socket write to a broker that blocked the connection (memory or disk alarm): that one gets the
+   * broker connection dropped under it, so it ends before the journal it shares is closed.
+   */
+  private void joinStages() {
+    for (Thread t : stageThreads) {
+      join(t, STAGE_HALT_MILLIS);
+    }
+    if (publisher != null && stageThreads.stream().anyMatch(Thread::isAlive)) {
+      LOG.warn("a stage thread is still publishing {} ms after the halt ({}); dropping the RabbitMQ connection",
+          STAGE_HALT_MILLIS, publisher.blocked() != null ? "RabbitMQ blocks it: " + publisher.blocked() : "no reply");
+      publisher.abortConnection();
+    }
+    for (Thread t : stageThreads) {
+      join(t, JOIN_MILLIS);
+    }
+  }
+
   private static void join(Thread t) {
+    join(t, JOIN_MILLIS);
+  }
+
+  private static void join(Thread t, long millis) {
     if (t == null || !t.isAlive() || t == Thread.currentThread()) {
       return;
     }
     try {
-      t.join(JOIN_MILLIS);
+      t.join(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -271,6 +294,11 @@ public final class Pipeline implements AutoCloseable {
     String broker = publisher == null ? null : publisher.unavailable();
     if (broker != null) {
       return Optional.of("not publishing to RabbitMQ (reconnecting): " + broker);
+    }
+    String blocked = publisher == null ? null : publisher.blocked();
+    if (blocked != null) {
+      return Optional.of("RabbitMQ blocks publishing (" + blocked + "): the broker is short of memory or disk;"
+          + " pgcdc waits and loses nothing, its lag grows until the broker's alarm clears");
     }
     return Optional.empty();
   }

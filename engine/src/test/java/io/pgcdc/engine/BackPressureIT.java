@@ -2,6 +2,7 @@ package io.pgcdc.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.sink.EpochExchanges;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -88,6 +90,38 @@ class BackPressureIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> f.metrics.publishRecoveries().getCount() > 0);
 
       assertThat(drainDistinctRows(f)).as("each row first seen in commit order").isEqualTo(range(100));
+    }
+  }
+
+  /**
+   * A broker memory alarm blocks the connection: the pipeline says so (its problem, so /health), stops
+   * within the drain timeout plus a few seconds instead of waiting on the blocked socket, and a
+   * restart after the alarm delivers every row.
+   */
+  @Test
+  @Tag("disruptive")
+  void aBrokerAlarmIsReportedAStopDoesNotHangOnItAndNothingIsLost() throws Exception {
+    assumeTrue(PipelineFixture.rabbitmqctl("status") != null, "needs rabbitmqctl for the local broker");
+    try (PipelineFixture f = new PipelineFixture("e_alarm").bindQueue()) {
+      f.sql("CREATE TABLE t (id int PRIMARY KEY, v text)");
+      Pipeline first = f.start();
+      try {
+        PipelineFixture.rabbitmqctl("set_vm_memory_high_watermark", "0.00001");
+        f.sql("INSERT INTO t SELECT g, repeat('x', 1000) FROM generate_series(1, 20000) g");
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.problem().orElse("").contains("RabbitMQ blocks publishing"));
+        assertThat(first.problem().get()).contains("short of memory or disk", "loses nothing");
+        first.close();
+        assertThat(first.terminated()).as("a clean stop, no stage failing on a closed journal").isCompleted()
+            .isNotCompletedExceptionally();
+      } finally {
+        PipelineFixture.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+      }
+      f.start();
+      Set<String> ids = new LinkedHashSet<>();
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        f.drain(f.queue).forEach(m -> ids.add(m.properties().getMessageId()));
+        return ids.size() == 20_001;
+      });
     }
   }
 

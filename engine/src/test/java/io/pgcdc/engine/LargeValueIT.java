@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.journal.Journal;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -60,35 +58,21 @@ class LargeValueIT {
   @Test
   @Tag("disruptive")
   void aMessageOverTheBrokersMaxMessageSizeStopsThePipelineWithTheFixInsteadOfResendingItForEver() throws Exception {
-    String limit = rabbitmqctl("eval", "application:get_env(rabbit, max_message_size).");
+    String limit = PipelineFixture.rabbitmqctl("eval", "application:get_env(rabbit, max_message_size).");
     assumeTrue(limit != null && limit.matches("\\{ok,\\d+}"), "needs rabbitmqctl for the local broker, got " + limit);
     try (PipelineFixture f = new PipelineFixture("e_maxsize").bindQueue()) {
       f.sql("CREATE TABLE docs (id int PRIMARY KEY, v text)");
-      rabbitmqctl("eval", "application:set_env(rabbit, max_message_size, 1048576).");
+      PipelineFixture.rabbitmqctl("eval", "application:set_env(rabbit, max_message_size, 1048576).");
       try {
         f.start();
       } finally {
-        rabbitmqctl("eval", "application:set_env(rabbit, max_message_size, " + limit.replaceAll("\\D", "") + ").");
+        PipelineFixture.rabbitmqctl("eval", "application:set_env(rabbit, max_message_size, " + limit.replaceAll("\\D", "") + ").");
       }
       f.sql("INSERT INTO docs VALUES (1, repeat('x', 1000000))");
       await().atMost(Duration.ofSeconds(30)).until(() -> f.pipeline.problem().isPresent());
       assertThat(f.pipeline.problem().get()).contains("RabbitMQ refused a message: PRECONDITION_FAILED - message size",
           "larger than configured max size 1048576", "raise max_message_size in rabbitmq.conf");
       assertThat(f.slotFlushed()).as("nothing of it confirmed").isLessThan(f.currentWal());
-    }
-  }
-
-  /** {@code rabbitmqctl} output (trimmed), or null when it cannot run here (no local broker, a container). */
-  private static String rabbitmqctl(String... args) throws InterruptedException {
-    String[] command = new String[args.length + 1];
-    command[0] = "rabbitmqctl";
-    System.arraycopy(args, 0, command, 1, args.length);
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 ? out : null;
-    } catch (IOException e) {
-      return null;
     }
   }
 }

@@ -184,6 +184,23 @@ final class PipelineFixture implements AutoCloseable {
     return got;
   }
 
+  /**
+   * {@code rabbitmqctl ARGS} against the local broker: its output, trimmed, or null when it cannot
+   * run here (no local broker, a container without the CLI). For disruptive tests only: it changes
+   * the shared broker.
+   */
+  static String rabbitmqctl(String... args) throws InterruptedException {
+    List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 ? out : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   /** Messages that arrived and no {@link #take} asked for, in arrival order, without waiting for more. */
   List<Message> untaken() throws Exception {
     inbox.addAll(drain(queue));

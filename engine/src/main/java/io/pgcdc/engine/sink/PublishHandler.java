@@ -94,7 +94,8 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   /** In-flight count at which a full window opens again: 7/8 of max_in_flight (hysteresis). */
   private final int resumeBelow;
 
-  private RabbitChannel channel;
+  /** Written by the publish thread; read by others only to report or abort it. */
+  private volatile RabbitChannel channel;
   private ConfirmWindow window;
   private volatile String unavailable;
   private long lastHandled = RingBuffer.INITIAL_CURSOR_VALUE;
@@ -318,6 +319,23 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   /** Why publishing is interrupted right now (the broker is being reconnected), or null. Any thread. */
   public String unavailable() {
     return unavailable;
+  }
+
+  /** The broker's reason while it blocks this node's connection (memory or disk alarm), or null. Any thread. */
+  public String blocked() {
+    RabbitChannel c = channel;
+    return c == null ? null : c.blocked();
+  }
+
+  /**
+   * Drops the broker connection from another thread, for a pipeline that stops while the publish
+   * thread waits in a socket write the broker does not read (a blocked connection). Any thread.
+   */
+  public void abortConnection() {
+    RabbitChannel c = channel;
+    if (c != null) {
+      c.abort();
+    }
   }
 
   /**

@@ -7,11 +7,15 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.SocketConfigurator;
+import com.rabbitmq.client.SocketConfigurators;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One AMQP connection with one confirm-mode channel, wired to a {@link ConfirmWindow}: acks advance
@@ -35,11 +39,18 @@ final class RabbitChannel implements AutoCloseable {
   private final Connection connection;
   private final Channel channel;
   private final String exchange;
+  /** The broker's reason while it blocks this connection ({@code connection.blocked}), else null. */
+  private final AtomicReference<String> blocked;
+  /** The connection's socket, for {@link #abort()}. */
+  private final Socket socket;
 
-  private RabbitChannel(Connection connection, Channel channel, String exchange) {
+  private RabbitChannel(Connection connection, Channel channel, String exchange, AtomicReference<String> blocked,
+      Socket socket) {
     this.connection = connection;
     this.channel = channel;
     this.exchange = exchange;
+    this.blocked = blocked;
+    this.socket = socket;
   }
 
   /**
@@ -53,7 +64,10 @@ final class RabbitChannel implements AutoCloseable {
       throws PipelineException {
     Connection connection = null;
     try {
-      connection = connect(config, connectionName);
+      AtomicReference<Socket> socket = new AtomicReference<>();
+      connection = connect(config, connectionName, socket);
+      AtomicReference<String> blocked = new AtomicReference<>();
+      connection.addBlockedListener(blocked::set, () -> blocked.set(null));
       connection.addShutdownListener(cause -> {
         if (!cause.isInitiatedByApplication()) {
           window.failed("connection to RabbitMQ lost: " + cause.getMessage(), false);
@@ -76,7 +90,7 @@ final class RabbitChannel implements AutoCloseable {
               tooLarge != null);
         }
       });
-      return new RabbitChannel(connection, channel, target);
+      return new RabbitChannel(connection, channel, target, blocked, socket.get());
     } catch (PipelineException e) {
       closeQuietly(connection);
       throw e;
@@ -89,8 +103,19 @@ final class RabbitChannel implements AutoCloseable {
 
   /** A plain connection (no automatic recovery) to {@code sink.rabbitmq.uri}. */
   static Connection connect(PgcdcConfig.RabbitMq config, String connectionName) throws Exception {
+    return connect(config, connectionName, new AtomicReference<>());
+  }
+
+  /** {@link #connect(PgcdcConfig.RabbitMq, String)}, handing out the socket (plain or TLS) it opens. */
+  private static Connection connect(PgcdcConfig.RabbitMq config, String connectionName, AtomicReference<Socket> socket)
+      throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(config.uri());
+    SocketConfigurator defaults = SocketConfigurators.defaultConfigurator();
+    factory.setSocketConfigurator(s -> {
+      defaults.configure(s);
+      socket.set(s);
+    });
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
     factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
@@ -168,6 +193,27 @@ final class RabbitChannel implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(connection);
+  }
+
+  /**
+   * Why the broker blocks publishing on this connection (a memory or disk alarm: it stops reading
+   * from publishers, so a write waits in the socket), or null. Any thread.
+   */
+  String blocked() {
+    return blocked.get();
+  }
+
+  /**
+   * Closes the socket under the connection, which fails a publish waiting in a socket write to a
+   * broker that blocked the connection. Not {@code Connection.abort}: it first writes a close frame,
+   * and waits for the stream that very write holds. Any thread.
+   */
+  void abort() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Closing is all that was wanted; the connection's shutdown reports the rest.
+    }
   }
 
   private static void closeQuietly(Connection connection) {
