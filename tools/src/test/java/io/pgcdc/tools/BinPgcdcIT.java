@@ -37,7 +37,8 @@ class BinPgcdcIT {
   void jvmOptionsHoldTheParentPomFlags() throws Exception {
     String options = Files.readString(Path.of("target", "jvm.options"));
 
-    assertThat(options).contains("-Dchronicle.analytics.disable=true", "--add-opens=java.base/java.lang=ALL-UNNAMED")
+    assertThat(options).contains("-Dchronicle.analytics.disable=true", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "-XX:+ExitOnOutOfMemoryError")
         .doesNotContain("${");
   }
 

@@ -76,6 +76,7 @@ public final class SlotReader implements Runnable {
   private static final long MAX_BUSY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** SQLSTATE object_in_use: "replication slot ... is active for PID ...". */
   private static final String SLOT_IN_USE = "55006";
+  private static final String UNDEFINED_OBJECT = "42704";
   private static final byte BEGIN = 'B';
   private static final byte COMMIT = 'C';
   private static final byte STREAM_START = 'S';
@@ -199,6 +200,26 @@ public final class SlotReader implements Runnable {
     }
   }
 
+  /**
+   * The walsender's "publication ... does not exist" (undefined_object): pgoutput looks the
+   * publication up as of each decoded change, so once it was dropped (or is created only later),
+   * every reconnect fails at the same change. Reconnecting would start a walsender that re-decodes
+   * from the slot's restart point about twenty times a second, for ever.
+   */
+  static boolean isMissingPublication(SQLException e) {
+    return UNDEFINED_OBJECT.equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("publication");
+  }
+
+  private PipelineException missingPublication(SQLException e) {
+    return new PipelineException("PostgreSQL cannot decode slot '" + slot + "' past the flushed LSN "
+        + Lsn.format(tracker.flushedLsn()) + ": " + e.getMessage().replaceAll("\\s*\\n\\s*", "; ")
+        + ". The publication was dropped while the slot still had changes to send, and creating it again does not"
+        + " help for those changes: pgoutput reads publications as of each change. Nothing past that LSN was"
+        + " published. Either re-create the slot and re-sync the tables (pgcdc slot drop, then start), or create"
+        + " the publication again and skip to now, losing every change since that LSN: stop pgcdc, then run SELECT"
+        + " pg_replication_slot_advance('" + slot + "', pg_current_wal_lsn());", e);
+  }
+
   private PipelineException startFailure(SQLException e, boolean busy) throws PipelineException {
     if (busy) {
       return new PipelineException("replication slot '" + slot + "' is in use by another process (" + e.getMessage()
@@ -219,6 +240,9 @@ public final class SlotReader implements Runnable {
         try {
           readUntilStopped();
         } catch (SQLException e) {
+          if (isMissingPublication(e)) {
+            throw missingPublication(e);
+          }
           if (control.reading()) {
             reconnect(e);
           }
@@ -233,6 +257,11 @@ public final class SlotReader implements Runnable {
       // Halted while waiting for ring capacity: nothing more to read or report.
     } catch (RuntimeException e) {
       control.fail(new PipelineException("slot reader failed: " + e, e));
+    } catch (Error e) {
+      // E.g. OutOfMemoryError on a huge CopyData: a reader that died silently would leave a
+      // pipeline that looks alive and never streams again.
+      control.fail(new PipelineException("slot reader failed: " + e, e));
+      throw e;
     } finally {
       closeStream();
       spool.close();

@@ -196,6 +196,16 @@ class SlotReaderTest {
   }
 
   @Test
+  void anErrorInTheReaderStopsThePipelineInsteadOfLeavingItSilentlyWithoutASource() throws Exception {
+    start(64, Duration.ofMillis(10));
+    stream.data(0x2000, begin(0x2100, 7)).outOfMemory();
+    readerThread.join(10_000);
+    assertThat(readerThread.isAlive()).isFalse();
+    assertThat(control.failure()).isNotNull();
+    assertThat(control.failure().getMessage()).isEqualTo("slot reader failed: java.lang.OutOfMemoryError: scripted: Java heap space");
+  }
+
+  @Test
   void aTransactionCommittedBelowTheFlushedLsnAlreadySentIsReported() throws Exception {
     start(64, Duration.ofMillis(10));
     stream.keepalive(0x4000);
@@ -341,6 +351,12 @@ class SlotReaderTest {
       return this;
     }
 
+    /** The next read throws an OutOfMemoryError, as pgjdbc does when a CopyData will not fit the heap. */
+    ScriptedStream outOfMemory() {
+      script.add(new Item(-2, null));
+      return this;
+    }
+
     ScriptedStream keepalive(long walEnd) {
       script.add(new Item(walEnd, null));
       return this;
@@ -377,6 +393,9 @@ class SlotReaderTest {
       while ((item = script.poll()) != null) {
         if (item.lsn() == -1) {
           throw new SQLException("scripted connection loss", "08006");
+        }
+        if (item.lsn() == -2) {
+          throw new OutOfMemoryError("scripted: Java heap space");
         }
         if (item.data() == null) {
           lastReceive = Math.max(lastReceive, item.lsn());
