@@ -40,17 +40,19 @@ public final class Journal implements AutoCloseable {
   public static final long MIN_FREE_BYTES = 256L << 20;
 
   /**
-   * Size of Chronicle's memory-mapped chunks. Chronicle refuses an entry larger than about a
-   * quarter of it, so its default (64 MiB) capped a message body at 16 MiB: an 8 MB column value
-   * (a row event carries it in {@code after} and again in {@code diff}) stopped the pipeline.
-   * The mapping is virtual and the files are sparse, so a larger chunk costs address space, not
-   * memory or disk. Readers need at least the writer's size, hence one constant for both.
+   * Size of Chronicle's memory-mapped chunks (its default, set here so the limit below cannot move
+   * with a Chronicle upgrade). Chronicle refuses an entry larger than about a quarter of it. A
+   * larger chunk would hold larger messages, but the process maps (and its RSS counts) that much
+   * more of the file: 256 MiB doubled a node's RSS (470 to 1 016 MB in a batched drain) for the
+   * rare event over 16 MiB, which RabbitMQ 4's default {@code max_message_size} refuses anyway.
+   * Readers need at least the writer's size, hence one constant for both.
    */
-  static final long BLOCK_SIZE = 256L << 20;
+  static final long BLOCK_SIZE = 64L << 20;
 
   /**
    * The largest body an entry holds: a quarter of {@link #BLOCK_SIZE} less room for the entry's
-   * framing (ids, routing key, headers: well under 64 KiB).
+   * framing (ids, routing key, headers: well under 64 KiB). The engine stops on a larger message
+   * with its id and the way past it.
    */
   public static final int MAX_BODY_BYTES = (int) (BLOCK_SIZE / 4) - (64 << 10);
 

@@ -312,7 +312,7 @@ class JournalTest {
         assertThat(reader.next(r)).isFalse();
       }
     }
-    assertThat(Journal.MAX_BODY_BYTES).as("an 8 MB value, twice in a row event, fits").isGreaterThan(32 << 20);
+    assertThat(Journal.MAX_BODY_BYTES).as("a 7 MB value, twice in a row event, fits").isGreaterThan(14_000_000);
   }
 
   @Test

@@ -163,7 +163,7 @@ final class RabbitChannel implements AutoCloseable {
     if (cause.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.PRECONDITION_FAILED
         && close.getReplyText().contains("larger than configured max size")) {
       return "RabbitMQ refused a message: " + close.getReplyText() + "; raise max_message_size in rabbitmq.conf"
-          + " (RabbitMQ allows up to 512 MiB; pgcdc sends at most 64 MiB), restart the broker, then pgcdc."
+          + " (pgcdc sends at most 16 MiB), restart the broker, then pgcdc."
           + " Nothing from that message on was confirmed to PostgreSQL";
     }
     return null;
