@@ -290,19 +290,21 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     while (true) {
       control.checkRunning();
       channel.close();
+      boolean connected = false;
       try {
         connect();
+        connected = true;
       } catch (PipelineException e) {
         LOG.debug("reconnect to RabbitMQ failed: {}", e.getMessage());
-        pause(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-        continue;
       }
-      if (resend(upTo)) {
+      // resend throws when the failure is fatal (unroutable, over max_message_size): not retried.
+      if (connected && resend(upTo)) {
         unavailable = null;
         LOG.info("RabbitMQ publishing resumed; re-sent events {}..{} of the ring", confirmed.get() + 1, upTo);
         return;
       }
+      pause(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
     }
   }
 
