@@ -22,7 +22,8 @@ import java.util.Base64;
  * </pre>
  *
  * A JSON body is embedded verbatim (its bytes, not a re-rendering: numeric digits stay as they
- * were); any other body is given as {@code "body_base64"}. Single-threaded.
+ * were); any other body, including JSON with malformed UTF-8 in it, is given as
+ * {@code "body_base64"}. Single-threaded.
  */
 final class RecordJson {
   /** For {@link #isJson}; a JsonFactory is thread-safe. */
@@ -49,10 +50,10 @@ final class RecordJson {
     out.writeStringField("routing_key", r.routingKey().toString());
     out.writeStringField("content_type", r.contentType().toString());
     writeHeaders(r);
-    String body = new String(r.body(), r.bodyOffset(), r.bodyLength(), StandardCharsets.UTF_8);
-    if (isJson(body)) {
+    // Checked as bytes: malformed UTF-8 inside a JSON string would become U+FFFD as a String.
+    if (isJson(r.body(), r.bodyOffset(), r.bodyLength())) {
       out.writeFieldName("body");
-      out.writeRawValue(body);
+      out.writeRawValue(new String(r.body(), r.bodyOffset(), r.bodyLength(), StandardCharsets.UTF_8));
     } else {
       out.writeStringField("body_base64",
           Base64.getEncoder().encodeToString(r.bodyCopy()));
@@ -78,15 +79,6 @@ final class RecordJson {
   private static String commitTime(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
         .toString();
-  }
-
-  /** Whether {@code text} is exactly one JSON value (streamed, nothing built). */
-  static boolean isJson(String text) {
-    try (JsonParser parser = PARSERS.createParser(text)) {
-      return oneValue(parser);
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /**

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.decoder.Lsn;
+import io.pgcdc.journal.Journal;
+import io.pgcdc.journal.JournalConfig;
+import io.pgcdc.journal.JournalRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -164,5 +169,18 @@ class JournalCommandTest {
     assertThat(lines()).extracting(n -> n.get("message_id").asText())
         .containsExactly(java.util.stream.LongStream.range(40, 45).mapToObj(JournalFixture::messageId)
             .toArray(String[]::new));
+  }
+
+  @Test
+  void journalDumpGivesAJsonBodyWithMalformedUtf8AsItsExactBytesInBase64() throws Exception {
+    Path dir = root.resolve("j");
+    byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'};
+    try (Journal journal = Journal.open(new JournalConfig(dir, Duration.ofDays(7), 10L << 30))) {
+      journal.appender().append(JournalFixture.fill(new JournalRecord(), 0, 0).body(body, 0, body.length));
+    }
+    assertThat(pgcdc("journal", "dump", "--journal", dir.toString())).as(err.toString()).isZero();
+    JsonNode line = lines().get(0);
+    assertThat(line.has("body")).isFalse();
+    assertThat(Base64.getDecoder().decode(line.get("body_base64").asText())).isEqualTo(body);
   }
 }
