@@ -51,8 +51,12 @@ final class Catalog implements AutoCloseable {
     if (connections == null) {
       return false;
     }
-    try (Statement s = connection().createStatement(); ResultSet r = s.executeQuery(TypeCatalog.QUERY)) {
-      types.registerAll(TypeCatalog.read(r));
+    try {
+      types.registerAll(query(c -> {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(TypeCatalog.QUERY)) {
+          return TypeCatalog.read(r);
+        }
+      }));
       return true;
     } catch (SQLException e) {
       failed("reading pg_type", e);
@@ -78,16 +82,22 @@ final class Catalog implements AutoCloseable {
       return new ColumnFacts(key, notNull);
     }
     Map<String, boolean[]> byName = new HashMap<>();
-    try (PreparedStatement s = connection().prepareStatement(
-        "SELECT a.attname, a.attnotnull, COALESCE(a.attnum = ANY(i.indkey), false)"
-            + " FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
-            + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
-      s.setLong(1, Integer.toUnsignedLong(relation.id()));
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          byName.put(r.getString(1), new boolean[] {r.getBoolean(2), r.getBoolean(3)});
+    try {
+      byName = query(c -> {
+        Map<String, boolean[]> facts = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT a.attname, a.attnotnull, COALESCE(a.attnum = ANY(i.indkey), false)"
+                + " FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+                + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+          s.setLong(1, Integer.toUnsignedLong(relation.id()));
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              facts.put(r.getString(1), new boolean[] {r.getBoolean(2), r.getBoolean(3)});
+            }
+          }
         }
-      }
+        return facts;
+      });
     } catch (SQLException e) {
       failed("reading pg_attribute of " + relation.namespace() + "." + relation.name(), e);
     }
@@ -106,6 +116,32 @@ final class Catalog implements AutoCloseable {
   }
 
   record ColumnFacts(boolean[] key, boolean[] notNull) {}
+
+  /** A catalog query; the connection's own work, so it may throw what JDBC throws. */
+  private interface Query<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code query} on the kept connection, and once more on a new one when that fails: the
+   * server may have ended the idle connection since its last use ({@code idle_session_timeout}, a
+   * restart, a pooler), which only shows when it is used. Without the retry the relation's key and
+   * NOT NULL facts silently fell back to pgoutput's flags (under REPLICA IDENTITY FULL: the whole
+   * row as the key).
+   */
+  private <T> T query(Query<T> query) throws SQLException {
+    boolean reused = connection != null;
+    try {
+      return query.run(connection());
+    } catch (SQLException e) {
+      if (!reused) {
+        throw e;
+      }
+      LOG.debug("catalog connection failed ({}); reconnecting once", e.getMessage());
+      close();
+      return query.run(connection());
+    }
+  }
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
