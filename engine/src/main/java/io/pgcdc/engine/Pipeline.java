@@ -289,7 +289,9 @@ public final class Pipeline implements AutoCloseable {
       return Optional.of("pipeline stopped: " + failure.getMessage());
     }
     if (reader != null && !reader.connected() && control.reading()) {
-      return Optional.of("not connected to PostgreSQL (reconnecting to slot " + config.source().slot() + ")");
+      String why = reader.reconnectFailure();
+      return Optional.of("not connected to PostgreSQL (reconnecting to slot " + config.source().slot()
+          + (why == null ? ")" : "; last attempt: " + why + ")"));
     }
     String broker = publisher == null ? null : publisher.unavailable();
     if (broker != null) {

@@ -295,7 +295,14 @@ public final class PublishHandler implements EventHandler<RingEvent> {
         connect();
         connected = true;
       } catch (PipelineException e) {
-        LOG.debug("reconnect to RabbitMQ failed: {}", e.getMessage());
+        // Each new reason once at WARN (credentials revoked, the broker gone): retried at debug.
+        String attempt = why + "; last reconnect attempt: " + e.getMessage();
+        if (attempt.equals(unavailable)) {
+          LOG.debug("reconnect to RabbitMQ failed again: {}", e.getMessage());
+        } else {
+          LOG.warn("reconnect to RabbitMQ failed ({}); retrying with backoff up to 10 s", e.getMessage());
+        }
+        unavailable = attempt;
       }
       // resend throws when the failure is fatal (unroutable, over max_message_size): not retried.
       if (connected && resend(upTo)) {

@@ -119,6 +119,7 @@ public final class SlotReader implements Runnable {
   private long lastMessageLsn;
   private volatile long receivedLsn;
   private volatile long serverLsn;
+  private volatile String reconnectFailure;
   private volatile boolean connected;
 
   /** How the reader gets a replication stream; tests script one. */
@@ -571,11 +572,19 @@ public final class SlotReader implements Runnable {
         inStream = false;
         spool.clear();
         openStream();
+        reconnectFailure = null;
         LOG.info("replication stream resumed on slot {}", slot);
         return;
       } catch (SQLException e) {
         closeStream();
-        LOG.debug("reconnect failed: {}", e.getMessage());
+        // Each new reason once at WARN (a rotated password, a dropped role): retried at debug.
+        String why = String.valueOf(e.getMessage());
+        if (why.equals(reconnectFailure)) {
+          LOG.debug("reconnect failed again: {}", why);
+        } else {
+          LOG.warn("reconnect to slot {} failed ({}); retrying with backoff up to 10 s", slot, why);
+        }
+        reconnectFailure = why;
         LockSupport.parkNanos(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
       }
@@ -655,5 +664,10 @@ public final class SlotReader implements Runnable {
   /** True while a replication stream is open. */
   public boolean connected() {
     return connected;
+  }
+
+  /** Why the last attempt to reconnect failed, while reconnecting; null otherwise. Any thread. */
+  public String reconnectFailure() {
+    return reconnectFailure;
   }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,6 +54,8 @@ class SlotReaderTest {
   private final PipelineControl control = new PipelineControl(e -> { });
   private final ScriptedStream stream = new ScriptedStream();
   private SlotReader reader;
+  /** How many of the next connects fail as a rotated password makes them fail. */
+  private final AtomicInteger connectFailures = new AtomicInteger();
   private Thread readerThread;
   private Thread decodeThread;
 
@@ -63,7 +66,10 @@ class SlotReaderTest {
     ring.addGatingSequences(tracker.releasedSequence());
     reader = new SlotReader("test_slot", statusInterval, new SlotReader.StreamSource() {
       @Override
-      public Connection connect() {
+      public Connection connect() throws SQLException {
+        if (connectFailures.getAndDecrement() > 0) {
+          throw new SQLException("FATAL: password authentication failed for user \"pgcdc\"", "28P01");
+        }
         return null;
       }
 
@@ -193,6 +199,18 @@ class SlotReaderTest {
     assertThat(readerThread.isAlive()).isFalse();
     assertThat(tracker.flushedLsn()).isLessThan(0x2100);
     assertThat(stream.sentFlushed()).allMatch(lsn -> lsn < 0x2100);
+  }
+
+  @Test
+  void whileReconnectingTheReaderSaysWhyTheLastAttemptFailedAndForgetsItOnceConnected() throws Exception {
+    start(64, Duration.ofMillis(10));
+    connectFailures.set(2);
+    stream.drop();
+    await().until(() -> reader.reconnectFailure() != null);
+    assertThat(reader.connected()).isFalse();
+    assertThat(reader.reconnectFailure()).isEqualTo("FATAL: password authentication failed for user \"pgcdc\"");
+    await().atMost(Duration.ofSeconds(10)).until(reader::connected);
+    assertThat(reader.reconnectFailure()).isNull();
   }
 
   @Test
