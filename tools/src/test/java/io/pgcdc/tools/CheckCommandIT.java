@@ -23,6 +23,7 @@ class CheckCommandIT {
   private static final String SLOT = "fcheck_" + SUFFIX;
   private static final String EXCHANGE = "fcheck." + SUFFIX;
   private static final String NO_REPLICATION_ROLE = "fcheck_norepl_" + SUFFIX;
+  private static final String REPLICATION_ROLE = "fcheck_repl_" + SUFFIX;
 
   private static PostgresServer pg;
   private static String db;
@@ -39,12 +40,14 @@ class CheckCommandIT {
       s.execute("CREATE TABLE public.events (at timestamptz, what text)");
     }
     pg.execute("CREATE ROLE " + NO_REPLICATION_ROLE + " LOGIN");
+    pg.execute("CREATE ROLE " + REPLICATION_ROLE + " LOGIN REPLICATION");
   }
 
   @AfterAll
   static void dropDatabase() throws Exception {
     pg.dropDatabase(db);
     pg.execute("DROP ROLE IF EXISTS " + NO_REPLICATION_ROLE);
+    pg.execute("DROP ROLE IF EXISTS " + REPLICATION_ROLE);
   }
 
   private Path config(String sourceExtra, String rabbitUri) throws Exception {
@@ -93,7 +96,21 @@ class CheckCommandIT {
         "ok    ZooKeeper at " + TestServers.zookeeper() + " answers (cluster fcheck)");
     assertThat(run.out()).contains("ok    slot " + SLOT + " does not exist yet; pgcdc creates it at start (")
         .contains("accepts the credentials of sink.rabbitmq.uri").contains("pgcdc check: ready");
-    assertThat(run.outLines()).noneMatch(l -> l.startsWith("FAIL"));
+    assertThat(run.outLines()).noneMatch(l -> l.startsWith("FAIL"))
+        .as("a superuser on PostgreSQL 15+ publishes TABLES IN SCHEMA public").noneMatch(l -> l.contains("created later"));
+  }
+
+  @Test
+  void warnsARoleThatIsNotASuperuserThatTablesCreatedLaterWaitForTheNextStart() throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"),
+        Files.readString(config("")).replace("  user: " + pg.user() + "\n", "  user: " + REPLICATION_ROLE + "\n"));
+
+    CommandRun run = pgcdc("check", "--config", file.toString());
+
+    assertThat(run.outLines()).contains("warn  tables created later that match source.tables [public.*] join publication"
+        + " pgcdc_pub only at pgcdc's next start: rows written to them before that never reach consumers; fix: have a"
+        + " superuser run ALTER PUBLICATION pgcdc_pub ADD TABLES IN SCHEMA public; (PostgreSQL 15+, pgcdc keeps it),"
+        + " or restart pgcdc after creating such a table and before writing to it");
   }
 
   @Test

@@ -17,7 +17,8 @@ public enum ConfigKey {
   SOURCE_PUBLICATION("source.publication", "pgcdc_pub", "[A-Za-z_][A-Za-z0-9_]{0,62}", "publication the slot streams"),
   SOURCE_TABLES("source.tables", "[public.*]", "list of schema.table; * matches any name",
       "tables in the publication"),
-  SOURCE_CREATE("source.create", "true", "true|false", "create slot and publication when absent"),
+  SOURCE_CREATE("source.create", "true", "true|false",
+      "create slot and publication when absent, align an existing publication at start; false: use them as they are"),
   SOURCE_PUBLISH_VIA_PARTITION_ROOT("source.publish_via_partition_root", "false", "true|false",
       "publish a partitioned table's rows under its own name instead of its partitions' (TRUNCATE of one partition"
           + " is then not published)"),

@@ -12,8 +12,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * SPEC §4 preflight of the source database, on an open connection: wal_level, REPLICATION
@@ -54,7 +57,77 @@ public final class SourcePreflight {
     results.add(publicationVerdict(source.publication(), publication(), source.create(), superuser, mayCreate,
         source.user(), text("SELECT current_database()")));
     results.addAll(tableVerdicts());
+    futureTablesVerdict(source.tables(), source.publication(), source.create(), coversEverything(),
+        coveredSchemas(superuser && source.create())).ifPresent(results::add);
     return results;
+  }
+
+  /**
+   * Tables created later under a wildcard pattern are published from their first row only when the
+   * publication covers them by itself: FOR ALL TABLES, or TABLES IN SCHEMA for a {@code schema.*}
+   * pattern (PostgreSQL 15+; only a superuser may set it). Otherwise pgcdc adds such a table at its
+   * next start ({@code aligns}: {@code source.create}), or never (the publication's owner must), and
+   * what was written to it before that is never decoded as published: a warning, as a new table in
+   * a migration is how such changes get lost.
+   */
+  static Optional<CheckResult> futureTablesVerdict(List<TablePattern> patterns, String publication, boolean aligns,
+      boolean allTables, Set<String> coveredSchemas) {
+    if (allTables) {
+      return Optional.empty();
+    }
+    List<TablePattern> uncovered = new ArrayList<>();
+    for (TablePattern pattern : patterns) {
+      boolean wholeSchema = "*".equals(pattern.table()) && pattern.schema().indexOf('*') < 0;
+      if (!pattern.isExact() && !(wholeSchema && coveredSchemas.contains(pattern.schema()))) {
+        uncovered.add(pattern);
+      }
+    }
+    if (uncovered.isEmpty()) {
+      return Optional.empty();
+    }
+    String schemas = uncovered.stream()
+        .filter(t -> "*".equals(t.table()) && t.schema().indexOf('*') < 0)
+        .map(t -> quoteIdent(t.schema())).distinct().collect(Collectors.joining(", "));
+    String when = aligns ? "only at pgcdc's next start" : "only when its owner adds them (source.create: false)";
+    return Optional.of(warn("tables created later that match source.tables " + uncovered + " join publication "
+            + publication + " " + when + ": rows written to them before that never reach consumers",
+        (schemas.isEmpty() ? "" : "have a superuser run ALTER PUBLICATION " + quoteIdent(publication)
+            + " ADD TABLES IN SCHEMA " + schemas + "; (PostgreSQL 15+, pgcdc keeps it), or ")
+            + (aligns ? "restart pgcdc after creating such a table and before writing to it"
+                : "add each such table to the publication before writing to it")));
+  }
+
+  private boolean coversEverything() throws SQLException {
+    try (PreparedStatement st = db.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
+      st.setString(1, source.publication());
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  /**
+   * Schemas whose future tables the publication will cover: those it already holds as TABLES IN
+   * SCHEMA, and those pgcdc adds that way itself (a superuser on PostgreSQL 15+, for {@code s.*}).
+   */
+  private Set<String> coveredSchemas(boolean superuser) throws SQLException {
+    Set<String> schemas = new HashSet<>();
+    if (db.getMetaData().getDatabaseMajorVersion() < 15) {
+      return schemas;
+    }
+    if (superuser) {
+      source.tables().stream().filter(t -> "*".equals(t.table())).forEach(t -> schemas.add(t.schema()));
+    }
+    try (PreparedStatement st = db.prepareStatement("SELECT n.nspname FROM pg_publication_namespace pn"
+        + " JOIN pg_namespace n ON n.oid = pn.pnnspid JOIN pg_publication p ON p.oid = pn.pnpubid WHERE p.pubname = ?")) {
+      st.setString(1, source.publication());
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          schemas.add(rs.getString(1));
+        }
+      }
+    }
+    return schemas;
   }
 
   static CheckResult walLevelVerdict(String walLevel) {
@@ -147,7 +220,8 @@ public final class SourcePreflight {
                 + " cannot align it with source.tables at start",
             "ALTER PUBLICATION " + quoteIdent(name) + " OWNER TO " + quoteIdent(user) + "; or set source.create: false");
       }
-      return ok("publication " + name + " exists (" + p.tables() + " tables; pgcdc aligns it with source.tables at start)");
+      return ok("publication " + name + " exists (" + p.tables() + " tables; "
+          + (create ? "pgcdc aligns it with source.tables at start)" : "used as it is: source.create is false)"));
     }
     if (!create) {
       return fail("publication " + name + " does not exist and source.create is false",

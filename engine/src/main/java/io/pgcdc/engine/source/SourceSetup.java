@@ -107,6 +107,15 @@ public final class SourceSetup {
       execute(c, "CREATE PUBLICATION " + ident(publication)
           + (config.publishViaPartitionRoot() ? " WITH (publish_via_partition_root = true)" : ""));
       LOG.info("created publication {}", publication);
+    } else if (!config.create()) {
+      // The least-privilege setup: someone else owns the publication; pgcdc only reads through it.
+      if (existing.get().viaRoot() != config.publishViaPartitionRoot()) {
+        LOG.warn("publication {} has publish_via_partition_root = {}, source.publish_via_partition_root = {};"
+            + " with source.create: false pgcdc leaves the publication as it is", publication,
+            existing.get().viaRoot(), config.publishViaPartitionRoot());
+      }
+      LOG.info("source.create is false: publication {} is used as it is (source.tables is not applied)", publication);
+      return;
     } else if (existing.get().viaRoot() != config.publishViaPartitionRoot()) {
       execute(c, "ALTER PUBLICATION " + ident(publication) + " SET (publish_via_partition_root = "
           + config.publishViaPartitionRoot() + ")");
@@ -117,9 +126,21 @@ public final class SourceSetup {
       LOG.info("publication {} is FOR ALL TABLES; source.tables is not applied to it", publication);
       return;
     }
+    if (existing.isPresent() && !superuser && hasSchemas(c, publication)) {
+      // A superuser gave it TABLES IN SCHEMA so that new tables are published from their first row;
+      // only a superuser may change that, and a table list in its place would lose exactly that.
+      LOG.info("publication {} holds TABLES IN SCHEMA, which only a superuser may change; source.tables is not"
+          + " applied to it", publication);
+      return;
+    }
     String objects = publicationObjects(c);
     execute(c, "ALTER PUBLICATION " + ident(publication) + " SET " + objects);
     LOG.info("publication {} set to {}", publication, objects);
+  }
+
+  private static boolean hasSchemas(Connection c, String publication) throws SQLException {
+    return c.getMetaData().getDatabaseMajorVersion() >= 15 && exists(c, "SELECT 1 FROM pg_publication_namespace pn"
+        + " JOIN pg_publication p ON p.oid = pn.pnpubid WHERE p.pubname = ?", publication);
   }
 
   /** What pgcdc aligns of an existing publication besides its tables. */

@@ -178,4 +178,24 @@ class SourcePreflightTest {
         .isEqualTo("ok    table public.orders is partitioned: its rows are published as public.orders, a TRUNCATE of"
             + " a single partition is not published (source.publish_via_partition_root: true)");
   }
+
+  @Test
+  void wildcardPatternsWhoseFutureTablesThePublicationDoesNotCoverWarnWithTheFix() {
+    List<TablePattern> patterns = List.of(TablePattern.parse("public.*"), TablePattern.parse("sales.order_*"),
+        TablePattern.parse("audit.log"));
+
+    assertThat(SourcePreflight.futureTablesVerdict(patterns, "p", true, false, java.util.Set.of()).orElseThrow().line())
+        .isEqualTo("warn  tables created later that match source.tables [public.*, sales.order_*] join publication p"
+            + " only at pgcdc's next start: rows written to them before that never reach consumers; fix: have a"
+            + " superuser run ALTER PUBLICATION p ADD TABLES IN SCHEMA public; (PostgreSQL 15+, pgcdc keeps it), or"
+            + " restart pgcdc after creating such a table and before writing to it");
+    assertThat(SourcePreflight.futureTablesVerdict(patterns, "p", true, false, java.util.Set.of("public")).orElseThrow()
+        .what()).contains("[sales.order_*]");
+    assertThat(SourcePreflight.futureTablesVerdict(patterns, "p", true, true, java.util.Set.of())).as("FOR ALL TABLES").isEmpty();
+    assertThat(SourcePreflight.futureTablesVerdict(List.of(TablePattern.parse("public.*")), "p", true, false,
+        java.util.Set.of("public"))).as("TABLES IN SCHEMA public").isEmpty();
+    assertThat(SourcePreflight.futureTablesVerdict(patterns, "p", false, false, java.util.Set.of()).orElseThrow().line())
+        .as("source.create: false").contains("join publication p only when its owner adds them (source.create: false)",
+            "or add each such table to the publication before writing to it");
+  }
 }
