@@ -12,9 +12,9 @@ import com.rabbitmq.client.SocketConfigurators;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.net.Socket;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
