@@ -7,8 +7,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.SocketConfigurator;
-import com.rabbitmq.client.SocketConfigurators;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import java.io.IOException;
@@ -111,11 +109,8 @@ final class RabbitChannel implements AutoCloseable {
       throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(config.uri());
-    SocketConfigurator defaults = SocketConfigurators.defaultConfigurator();
-    factory.setSocketConfigurator(s -> {
-      defaults.configure(s);
-      socket.set(s);
-    });
+    // Keep whatever setUri configured (TCP_NODELAY; for amqps: TLS settings), then note the socket.
+    factory.setSocketConfigurator(factory.getSocketConfigurator().andThen(socket::set));
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
     factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
