@@ -33,6 +33,14 @@ public record TablePattern(String schema, String table) {
     return schema.indexOf('*') < 0 && table.indexOf('*') < 0;
   }
 
+  /**
+   * True for {@code schema.*} with a literal schema: every table of one schema, now and later, which
+   * a publication can hold as {@code TABLES IN SCHEMA}.
+   */
+  public boolean isWholeSchema() {
+    return "*".equals(table) && schema.indexOf('*') < 0;
+  }
+
   /** The pattern as an SQL {@code LIKE} expression part, for catalog queries: {@code *} -> {@code %}. */
   public String schemaLike() {
     return like(schema);

@@ -77,16 +77,14 @@ public final class SourcePreflight {
     }
     List<TablePattern> uncovered = new ArrayList<>();
     for (TablePattern pattern : patterns) {
-      boolean wholeSchema = "*".equals(pattern.table()) && pattern.schema().indexOf('*') < 0;
-      if (!pattern.isExact() && !(wholeSchema && coveredSchemas.contains(pattern.schema()))) {
+      if (!pattern.isExact() && !(pattern.isWholeSchema() && coveredSchemas.contains(pattern.schema()))) {
         uncovered.add(pattern);
       }
     }
     if (uncovered.isEmpty()) {
       return Optional.empty();
     }
-    String schemas = uncovered.stream()
-        .filter(t -> "*".equals(t.table()) && t.schema().indexOf('*') < 0)
+    String schemas = uncovered.stream().filter(TablePattern::isWholeSchema)
         .map(t -> quoteIdent(t.schema())).distinct().collect(Collectors.joining(", "));
     String when = aligns ? "only at pgcdc's next start" : "only when its owner adds them (source.create: false)";
     return Optional.of(warn("tables created later that match source.tables " + uncovered + " join publication "
@@ -116,7 +114,7 @@ public final class SourcePreflight {
       return schemas;
     }
     if (superuser) {
-      source.tables().stream().filter(t -> "*".equals(t.table())).forEach(t -> schemas.add(t.schema()));
+      source.tables().stream().filter(TablePattern::isWholeSchema).forEach(t -> schemas.add(t.schema()));
     }
     try (PreparedStatement st = db.prepareStatement("SELECT n.nspname FROM pg_publication_namespace pn"
         + " JOIN pg_namespace n ON n.oid = pn.pnnspid JOIN pg_publication p ON p.oid = pn.pnpubid WHERE p.pubname = ?")) {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Source management of SPEC §4, run at every start before streaming: the preflight (the same
- * {@link SourcePreflight} checks {@code pgcdc check} prints), the publication (created when absent,
- * altered to the {@code tables:} patterns and {@code publish_via_partition_root}), the slot (created when absent), and the slot checks the
+ * {@link SourcePreflight} checks {@code pgcdc check} prints), the publication (created when absent;
+ * with {@code source.create}, altered to the {@code tables:} patterns and
+ * {@code publish_via_partition_root}), the slot (created when absent), and the slot checks the
  * reader needs after a connection loss.
  *
  * <pre>
@@ -99,43 +100,67 @@ public final class SourceSetup {
     String publication = config.publication();
     Optional<PublicationOptions> existing = publicationOptions(c, publication);
     if (existing.isEmpty()) {
-      if (!config.create()) {
-        throw new PipelineException("publication '" + publication + "' does not exist in the source database:"
-            + " create it (CREATE PUBLICATION " + ident(publication) + ") or set source.create=true");
-      }
-      // The option only when set: PostgreSQL before 13 does not know it.
-      execute(c, "CREATE PUBLICATION " + ident(publication)
-          + (config.publishViaPartitionRoot() ? " WITH (publish_via_partition_root = true)" : ""));
-      LOG.info("created publication {}", publication);
+      createPublication(c, publication);
     } else if (!config.create()) {
-      // The least-privilege setup: someone else owns the publication; pgcdc only reads through it.
-      if (existing.get().viaRoot() != config.publishViaPartitionRoot()) {
-        LOG.warn("publication {} has publish_via_partition_root = {}, source.publish_via_partition_root = {};"
-            + " with source.create: false pgcdc leaves the publication as it is", publication,
-            existing.get().viaRoot(), config.publishViaPartitionRoot());
-      }
-      LOG.info("source.create is false: publication {} is used as it is (source.tables is not applied)", publication);
+      useAsItIs(publication, existing.get());
       return;
-    } else if (existing.get().viaRoot() != config.publishViaPartitionRoot()) {
+    } else {
+      alignViaRoot(c, publication, existing.get());
+      if (!tablesAlignable(c, publication, existing.get())) {
+        return;
+      }
+    }
+    String objects = publicationObjects(c);
+    execute(c, "ALTER PUBLICATION " + ident(publication) + " SET " + objects);
+    LOG.info("publication {} set to {}", publication, objects);
+  }
+
+  private void createPublication(Connection c, String publication) throws SQLException, PipelineException {
+    if (!config.create()) {
+      throw new PipelineException("publication '" + publication + "' does not exist in the source database:"
+          + " create it (CREATE PUBLICATION " + ident(publication) + ") or set source.create=true");
+    }
+    // The option only when set: PostgreSQL before 13 does not know it.
+    execute(c, "CREATE PUBLICATION " + ident(publication)
+        + (config.publishViaPartitionRoot() ? " WITH (publish_via_partition_root = true)" : ""));
+    LOG.info("created publication {}", publication);
+  }
+
+  /** The least-privilege setup: someone else owns the publication; pgcdc only streams through it. */
+  private void useAsItIs(String publication, PublicationOptions existing) {
+    if (existing.viaRoot() != config.publishViaPartitionRoot()) {
+      LOG.warn("publication {} has publish_via_partition_root = {}, source.publish_via_partition_root = {};"
+          + " with source.create: false pgcdc leaves the publication as it is", publication,
+          existing.viaRoot(), config.publishViaPartitionRoot());
+    }
+    LOG.info("source.create is false: publication {} is used as it is (source.tables is not applied)", publication);
+  }
+
+  private void alignViaRoot(Connection c, String publication, PublicationOptions existing) throws SQLException {
+    if (existing.viaRoot() != config.publishViaPartitionRoot()) {
       execute(c, "ALTER PUBLICATION " + ident(publication) + " SET (publish_via_partition_root = "
           + config.publishViaPartitionRoot() + ")");
       LOG.info("publication {}: publish_via_partition_root set to {} (source.publish_via_partition_root)",
           publication, config.publishViaPartitionRoot());
     }
-    if (existing.isPresent() && existing.get().allTables()) {
+  }
+
+  /**
+   * False when the publication's tables are not pgcdc's to set: FOR ALL TABLES, or TABLES IN SCHEMA
+   * (a superuser set it so that new tables are published from their first row; only a superuser may
+   * change it, and a table list in its place would lose exactly that).
+   */
+  private boolean tablesAlignable(Connection c, String publication, PublicationOptions existing) throws SQLException {
+    if (existing.allTables()) {
       LOG.info("publication {} is FOR ALL TABLES; source.tables is not applied to it", publication);
-      return;
+      return false;
     }
-    if (existing.isPresent() && !superuser && hasSchemas(c, publication)) {
-      // A superuser gave it TABLES IN SCHEMA so that new tables are published from their first row;
-      // only a superuser may change that, and a table list in its place would lose exactly that.
+    if (!superuser && hasSchemas(c, publication)) {
       LOG.info("publication {} holds TABLES IN SCHEMA, which only a superuser may change; source.tables is not"
           + " applied to it", publication);
-      return;
+      return false;
     }
-    String objects = publicationObjects(c);
-    execute(c, "ALTER PUBLICATION " + ident(publication) + " SET " + objects);
-    LOG.info("publication {} set to {}", publication, objects);
+    return true;
   }
 
   private static boolean hasSchemas(Connection c, String publication) throws SQLException {
@@ -168,7 +193,7 @@ public final class SourceSetup {
     Set<String> schemas = new LinkedHashSet<>();
     Set<String> tables = new LinkedHashSet<>();
     for (TablePattern p : config.tables()) {
-      if (schemaObjects && "*".equals(p.table()) && p.schema().indexOf('*') < 0) {
+      if (schemaObjects && p.isWholeSchema()) {
         if (exists(c, "SELECT 1 FROM pg_namespace WHERE nspname = ?", p.schema())) {
           schemas.add(ident(p.schema()));
         }

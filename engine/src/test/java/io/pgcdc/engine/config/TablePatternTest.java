@@ -45,4 +45,12 @@ class TablePatternTest {
     assertThatThrownBy(() -> TablePattern.parse("orders")).hasMessageContaining("schema.table");
     assertThatThrownBy(() -> TablePattern.parse("a.b.c")).hasMessageContaining("schema.table");
   }
+
+  @Test
+  void onlyALiteralSchemaWithAStarTableIsAWholeSchema() {
+    assertThat(TablePattern.parse("public.*").isWholeSchema()).isTrue();
+    assertThat(TablePattern.parse("public.order_*").isWholeSchema()).isFalse();
+    assertThat(TablePattern.parse("*.*").isWholeSchema()).isFalse();
+    assertThat(TablePattern.parse("public.orders").isWholeSchema()).isFalse();
+  }
 }
