@@ -86,7 +86,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Prepares the source (preflight, publication, slot), opens journal and broker, starts streaming
+   * Opens journal and broker, prepares the source (preflight, publication, slot), starts streaming
    * from the slot's confirmed position.
    *
    * @throws PipelineException one line saying what is wrong and how to fix it; nothing is left open
@@ -108,16 +108,18 @@ public final class Pipeline implements AutoCloseable {
     this.term = term;
     PgcdcConfig.Source source = config.source();
     ReplicationConnections connections = new ReplicationConnections(source);
-    SourceSetup setup = new SourceSetup(connections);
-    long startLsn = setup.prepare();
+    // The journal and the broker first: a slot created by a start that then failed on either would
+    // hold WAL back in PostgreSQL for as long as the configuration stays wrong.
     journal = openJournal(config);
-
     ring = RingBuffer.createSingleProducer(RingEvent::new, ringSize(config.rabbitmq()), stageWaitStrategy());
     Sequence confirmed = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
-
     PublishHandler publish = new PublishHandler(config.rabbitmq(), source.slot(), term, ring, control, metrics,
         confirmed);
     publisher = publish;
+    publish.connect();
+
+    SourceSetup setup = new SourceSetup(connections);
+    long startLsn = setup.prepare();
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
     // One thread runs the four stages in order (SameThreadStages): a thread per stage cost a
@@ -132,7 +134,6 @@ public final class Pipeline implements AutoCloseable {
     ring.addGatingSequences(tracker.releasedSequence());
 
     reader = new SlotReader(connections, setup, ring, tracker, control, spoolDir(config));
-    publish.connect();
     // A new leader takes the slot over from a deposed one; standalone never kills a walsender.
     reader.open(term.epoch() > 0);
     // The slot is this stream's now: where it stands, not where prepare() found it, is the start.
