@@ -11,6 +11,7 @@ import io.pgcdc.engine.PipelineFixture.Message;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,24 @@ class RowEventsIT {
     }
     assertThat(JSON.readTree(schemas.get(1).body()).get("columns")).hasSize(3);
     assertThat(f.take("public.twice", 2)).hasSize(2);
+  }
+
+  @Test
+  void theSchemaEventsAvroRecordIsLegalAvroAndTypesDomainsCompositesAndEnumsByWhatTheyAre() throws Exception {
+    f.sql("CREATE DOMAIN qty AS int CHECK (VALUE >= 0)", "CREATE TYPE price AS (amount numeric, currency text)",
+        "CREATE TYPE tone AS ENUM ('low', 'high')",
+        "CREATE TABLE typed (id int PRIMARY KEY, q qty NOT NULL, p price, ps price[], tn tone)",
+        "INSERT INTO typed VALUES (1, 2, (9.5, 'EUR'), ARRAY[(1, 'SEK')::price], 'high')");
+    String avro = JSON.readTree(f.take("_schema.public.typed", 1).get(0).body()).get("avro").toString();
+    Schema schema = new Schema.Parser().parse(avro);
+
+    assertThat(schema.getField("q").schema().getType()).isEqualTo(Schema.Type.INT);
+    Schema price = schema.getField("p").schema().getTypes().get(1);
+    assertThat(price.getFullName()).isEqualTo("public.price");
+    assertThat(price.getField("amount").schema().getTypes().get(1).getType()).isEqualTo(Schema.Type.DOUBLE);
+    assertThat(schema.getField("ps").schema().getTypes().get(1).getElementType().getTypes().get(1)).isEqualTo(price);
+    assertThat(schema.getField("tn").schema().getTypes().get(1).getType()).isEqualTo(Schema.Type.STRING);
+    assertThat(JSON.readTree(f.take("public.typed", 1).get(0).body()).get("after")).isEqualTo(row("typed", 1));
   }
 
   @Test
