@@ -11,7 +11,7 @@ import io.pgcdc.journal.JournalRecord;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ring stage parallel to publishing: appends every encoded message to the Chronicle journal
+ * Ring stage between encoding and publishing: appends every encoded message to the Chronicle journal
  * (SPEC §6) with the same id, routing key, headers (same names, types and order as on the AMQP
  * message) and body bytes, so {@code pgcdc replay} re-publishes it byte for byte.
  *

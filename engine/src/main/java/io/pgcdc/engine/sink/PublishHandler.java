@@ -196,19 +196,41 @@ public final class PublishHandler implements EventHandler<RingEvent> {
    * AMQP caps a routing key at 255 bytes of UTF-8; amqp-client would throw from {@code basicPublish},
    * which looks like a channel failure and would be retried for ever. A long template, schema or
    * table name, or logical-message prefix stops the pipeline instead, before this message. Keys of
-   * at most 85 chars cannot exceed 255 bytes, so the usual key costs one length check.
+   * at most 85 chars cannot exceed 255 bytes, so the usual key costs one length check; a longer one is
+   * counted char by char, without an allocation.
    */
   private static void checkRoutingKey(String key, RingEvent event) throws PipelineException {
     if (key.length() <= MAX_ROUTING_KEY_BYTES / 3) {
       return;
     }
-    int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    int bytes = utf8Length(key);
     if (bytes > MAX_ROUTING_KEY_BYTES) {
       throw new PipelineException("routing key '" + key.substring(0, 60) + "…' of the event at LSN "
           + Lsn.format(event.walStart()) + " is " + bytes + " bytes, AMQP allows " + MAX_ROUTING_KEY_BYTES
           + "; shorten sink.rabbitmq.routing_key, or the schema, table or logical-message prefix it comes from,"
           + " then restart pgcdc (nothing from this event on was confirmed to PostgreSQL)");
     }
+  }
+
+  /** Bytes of {@code s} in UTF-8, without encoding it (a lone surrogate counts as '?', as Java encodes it). */
+  static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** False when the channel needs recovery; throws when the failure is fatal or the pipeline stops. */
