@@ -88,7 +88,17 @@ final class ConfigReader {
       case SOURCE_URL, RABBITMQ_URI -> PgcdcConfig.redact(raw.text);
       default -> raw.text;
     };
-    return key.path() + "=" + shown + (raw.origin.isEmpty() ? "" : " (from " + raw.origin + ")") + ": ";
+    return key.path() + "=" + shown + from(raw) + ": ";
+  }
+
+  /** {@code key=item (from ORIGIN): } prefix for a problem about one item of this key's list. */
+  String itemContext(ConfigKey key, String item) {
+    Raw raw = values.get(key);
+    return key.path() + "=" + item + (raw == null ? "" : from(raw)) + ": ";
+  }
+
+  private static String from(Raw raw) {
+    return raw.origin.isEmpty() ? "" : " (from " + raw.origin + ")";
   }
 
   String text(ConfigKey key, String fallback) {

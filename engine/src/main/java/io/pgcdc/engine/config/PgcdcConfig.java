@@ -278,7 +278,7 @@ public record PgcdcConfig(
       try {
         tables.add(TablePattern.parse(t));
       } catch (IllegalArgumentException e) {
-        r.problem("source.tables=" + t + ": " + e.getMessage());
+        r.problem(r.itemContext(SOURCE_TABLES, t) + e.getMessage());
       }
     }
     boolean create = r.bool(SOURCE_CREATE, true);

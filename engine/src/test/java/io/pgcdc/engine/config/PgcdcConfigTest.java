@@ -230,6 +230,13 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void aBadTablePatternFromAnEnvironmentVariableNamesTheItemAndTheVariable() {
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL, Map.of("PGCDC_SOURCE_TABLES", "public.*,orders")))
+        .hasMessage("source.tables=orders (from PGCDC_SOURCE_TABLES): must be schema.table, where * matches any name"
+            + " (e.g. public.*)");
+  }
+
+  @Test
   void problemFromAnEnvironmentVariableNamesTheVariable() {
     assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL, Map.of("PGCDC_SOURCE_CREATE", "maybe")))
         .hasMessage("source.create=maybe (from PGCDC_SOURCE_CREATE): must be true or false");
