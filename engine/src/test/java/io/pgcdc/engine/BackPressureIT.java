@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.engine.config.PgcdcConfig;
 import io.pgcdc.engine.sink.EpochExchanges;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * A sink that cannot keep up: the ring fills, the reader waits for capacity while it keeps sending
@@ -110,9 +115,16 @@ class BackPressureIT {
         f.sql("INSERT INTO t SELECT g, repeat('x', 1000) FROM generate_series(1, 20000) g");
         await().atMost(Duration.ofSeconds(30)).until(() -> first.problem().orElse("").contains("RabbitMQ blocks publishing"));
         assertThat(first.problem().get()).contains("short of memory or disk", "loses nothing");
+        Logger amqp = (Logger) LoggerFactory.getLogger("com.rabbitmq");
+        ListAppender<ILoggingEvent> amqpLog = new ListAppender<>();
+        amqpLog.start();
+        amqp.addAppender(amqpLog);
         first.close();
+        amqp.detachAppender(amqpLog);
         assertThat(first.terminated()).as("a clean stop, no stage failing on a closed journal").isCompleted()
             .isNotCompletedExceptionally();
+        assertThat(amqpLog.list).as("no 'unexpected connection driver error' for the socket pgcdc closed itself")
+            .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
       } finally {
         PipelineFixture.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
       }

@@ -5,8 +5,10 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ExceptionHandler;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import io.pgcdc.engine.PipelineException;
 import io.pgcdc.engine.config.PgcdcConfig;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One AMQP connection with one confirm-mode channel, wired to a {@link ConfirmWindow}: acks advance
@@ -34,6 +38,8 @@ final class RabbitChannel implements AutoCloseable {
   private static final int HEARTBEAT_SECONDS = 10;
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitChannel.class);
+
   private final Connection connection;
   private final Channel channel;
   private final String exchange;
@@ -41,14 +47,16 @@ final class RabbitChannel implements AutoCloseable {
   private final AtomicReference<String> blocked;
   /** The connection's socket, for {@link #abort()}. */
   private final Socket socket;
+  private final QuietAfterAbort errors;
 
   private RabbitChannel(Connection connection, Channel channel, String exchange, AtomicReference<String> blocked,
-      Socket socket) {
+      Socket socket, QuietAfterAbort errors) {
     this.connection = connection;
     this.channel = channel;
     this.exchange = exchange;
     this.blocked = blocked;
     this.socket = socket;
+    this.errors = errors;
   }
 
   /**
@@ -63,7 +71,8 @@ final class RabbitChannel implements AutoCloseable {
     Connection connection = null;
     try {
       AtomicReference<Socket> socket = new AtomicReference<>();
-      connection = connect(config, connectionName, socket);
+      QuietAfterAbort errors = new QuietAfterAbort();
+      connection = connect(config, connectionName, socket, errors);
       AtomicReference<String> blocked = new AtomicReference<>();
       connection.addBlockedListener(blocked::set, () -> blocked.set(null));
       connection.addShutdownListener(cause -> {
@@ -88,7 +97,7 @@ final class RabbitChannel implements AutoCloseable {
               tooLarge != null);
         }
       });
-      return new RabbitChannel(connection, channel, target, blocked, socket.get());
+      return new RabbitChannel(connection, channel, target, blocked, socket.get(), errors);
     } catch (PipelineException e) {
       closeQuietly(connection);
       throw e;
@@ -101,13 +110,14 @@ final class RabbitChannel implements AutoCloseable {
 
   /** A plain connection (no automatic recovery) to {@code sink.rabbitmq.uri}. */
   static Connection connect(PgcdcConfig.RabbitMq config, String connectionName) throws Exception {
-    return connect(config, connectionName, new AtomicReference<>());
+    return connect(config, connectionName, new AtomicReference<>(), new QuietAfterAbort());
   }
 
   /** {@link #connect(PgcdcConfig.RabbitMq, String)}, handing out the socket (plain or TLS) it opens. */
-  private static Connection connect(PgcdcConfig.RabbitMq config, String connectionName, AtomicReference<Socket> socket)
-      throws Exception {
+  private static Connection connect(PgcdcConfig.RabbitMq config, String connectionName, AtomicReference<Socket> socket,
+      ExceptionHandler errors) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
+    factory.setExceptionHandler(errors);
     factory.setUri(config.uri());
     // Keep whatever setUri configured (TCP_NODELAY; for amqps: TLS settings), then note the socket.
     factory.setSocketConfigurator(factory.getSocketConfigurator().andThen(socket::set));
@@ -204,6 +214,7 @@ final class RabbitChannel implements AutoCloseable {
    * and waits for the stream that very write holds. Any thread.
    */
   void abort() {
+    errors.aborted = true;
     try {
       socket.close();
     } catch (IOException e) {
@@ -229,5 +240,22 @@ final class RabbitChannel implements AutoCloseable {
       }
     }
     return e.getClass().getSimpleName();
+  }
+
+  /**
+   * amqp-client's own handler, except that once {@link #abort()} closed the socket the reader
+   * thread's "Socket closed" is expected, not an "unexpected connection driver error" worth a WARN.
+   */
+  private static final class QuietAfterAbort extends DefaultExceptionHandler {
+    volatile boolean aborted;
+
+    @Override
+    public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+      if (aborted) {
+        LOG.debug("RabbitMQ connection closed under a blocked publish at stop: {}", exception.toString());
+      } else {
+        super.handleUnexpectedConnectionDriverException(connection, exception);
+      }
+    }
   }
 }
