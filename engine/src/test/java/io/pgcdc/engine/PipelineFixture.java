@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * removes all of it.
  */
 final class PipelineFixture implements AutoCloseable {
-  final PostgresServer pg = TestServers.postgres();
+  final PostgresServer pg;
   final RabbitServer rabbit = TestServers.rabbitmq();
   final String database;
   final String slot;
@@ -48,6 +48,12 @@ final class PipelineFixture implements AutoCloseable {
   Pipeline pipeline;
 
   PipelineFixture(String prefix) throws Exception {
+    this(prefix, TestServers.postgres());
+  }
+
+  /** The same world on another PostgreSQL server (e.g. {@link TestServers#postgres17()}). */
+  PipelineFixture(String prefix, PostgresServer pg) throws Exception {
+    this.pg = pg;
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     database = pg.createDatabase(prefix);
     slot = prefix + "_slot_" + suffix;

@@ -1,5 +1,7 @@
 package io.pgcdc.testsupport;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
 import org.testcontainers.DockerClientFactory;
@@ -18,6 +20,7 @@ public final class TestServers {
       "run 'eval \"$(scripts/services.sh env)\"' (after 'scripts/services.sh up') or start a Docker engine";
 
   private static PostgresServer postgres;
+  private static PostgresServer postgres17;
   private static RabbitServer rabbit;
   private static String zookeeper;
 
@@ -29,6 +32,35 @@ public final class TestServers {
       postgres = locatePostgres(System.getenv());
     }
     return postgres;
+  }
+
+  /**
+   * A PostgreSQL 17 of this JVM's own (zonky's embedded binaries), with logical decoding on, for
+   * what only PostgreSQL 16+ does (pgoutput protocol v4); started on first use, stopped at exit.
+   */
+  public static synchronized PostgresServer postgres17() {
+    if (postgres17 == null) {
+      try {
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+            .setServerConfig("wal_level", "logical")
+            .setServerConfig("max_replication_slots", "10")
+            .setServerConfig("max_wal_senders", "10")
+            // zonky turns it off; logical decoding would then see commits late.
+            .setServerConfig("synchronous_commit", "on")
+            .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            server.close();
+          } catch (IOException ignored) {
+            // JVM is exiting
+          }
+        }, "postgres17-test-shutdown"));
+        postgres17 = new PostgresServer(server.getJdbcUrl("postgres", "postgres"), "postgres", "");
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start an embedded PostgreSQL 17: " + e, e);
+      }
+    }
+    return postgres17;
   }
 
   /** A RabbitMQ broker. */

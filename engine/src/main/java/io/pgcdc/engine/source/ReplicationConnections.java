@@ -33,6 +33,12 @@ public final class ReplicationConnections {
    * server and sent only after commit); v1 before.
    */
   private static final int STREAMING_SINCE_MAJOR = 14;
+  /**
+   * Protocol v4 with {@code streaming 'parallel'} from PostgreSQL 16: the same messages as v2 but a
+   * Stream Abort that also carries the abort's LSN and time (for a subscriber's parallel apply;
+   * the reader reads only its xids). v3 (two-phase) is never asked for: see README "Choices".
+   */
+  private static final int PARALLEL_STREAMING_SINCE_MAJOR = 16;
   static final String SESSION_OPTIONS =
       "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex";
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
@@ -75,6 +81,11 @@ public final class ReplicationConnections {
     }
   }
 
+  /** The pgoutput {@code proto_version} pgcdc asks a server of this major version for: 1, 2 or 4. */
+  static int protocolVersion(int major) {
+    return major >= PARALLEL_STREAMING_SINCE_MAJOR ? 4 : major >= STREAMING_SINCE_MAJOR ? 2 : 1;
+  }
+
   /**
    * Starts streaming the slot from its confirmed position (start LSN 0/0 lets the server choose
    * {@code confirmed_flush_lsn}); automatic flush is off: only the confirm tracker moves it.
@@ -86,10 +97,9 @@ public final class ReplicationConnections {
         .logical()
         .withSlotName(config.slot())
         .withSlotOption("publication_names", SourceSetup.ident(config.publication()));
+    builder = builder.withSlotOption("proto_version", protocolVersion(major));
     if (major >= STREAMING_SINCE_MAJOR) {
-      builder = builder.withSlotOption("proto_version", 2).withSlotOption("streaming", "on");
-    } else {
-      builder = builder.withSlotOption("proto_version", 1);
+      builder = builder.withSlotOption("streaming", major >= PARALLEL_STREAMING_SINCE_MAJOR ? "parallel" : "on");
     }
     if (major >= MESSAGES_SINCE_MAJOR) {
       builder = builder.withSlotOption("messages", true);
