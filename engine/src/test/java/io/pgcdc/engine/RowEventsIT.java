@@ -224,6 +224,21 @@ class RowEventsIT {
     assertThat(JSON.readTree(f.take("public.typed", 1).get(0).body()).get("after")).isEqualTo(row("typed", 1));
   }
 
+  /**
+   * pgoutput sends nothing when a composite type changes (no new Relation or Type message), so
+   * values with more or fewer fields than the attributes pgcdc knows make it read the catalog again.
+   */
+  @Test
+  void aCompositeTypeThatGainsOrLosesAttributesWhileStreamingIsRenderedWithItsNewAttributes() throws Exception {
+    f.sql("CREATE TYPE amount AS (value numeric, currency text)", "CREATE TABLE billed (id int PRIMARY KEY, a amount)",
+        "INSERT INTO billed VALUES (1, (9.5, 'EUR'))");
+    assertThat(JSON.readTree(f.take("public.billed", 1).get(0).body()).get("after")).isEqualTo(row("billed", 1));
+    f.sql("ALTER TYPE amount ADD ATTRIBUTE tax numeric", "INSERT INTO billed VALUES (2, (9.5, 'EUR', 0.2))");
+    assertThat(JSON.readTree(f.take("public.billed", 1).get(0).body()).get("after")).isEqualTo(row("billed", 2));
+    f.sql("ALTER TYPE amount DROP ATTRIBUTE currency", "INSERT INTO billed VALUES (3, (1, 0.3))");
+    assertThat(JSON.readTree(f.take("public.billed", 1).get(0).body()).get("after")).isEqualTo(row("billed", 3));
+  }
+
   @Test
   void replicaIdentityUsingAnIndexKeysRowsByThatIndexEvenWithAnotherPrimaryKey() throws Exception {
     f.sql("CREATE TABLE by_email (id int PRIMARY KEY, email text NOT NULL UNIQUE, note text)",

@@ -55,12 +55,20 @@ public final class TypeRegistry {
     registerAll(List.of(type));
   }
 
-  /** Adds or replaces these types (replacing by OID, e.g. after ALTER TYPE), in one publication. */
-  public synchronized void registerAll(Collection<PgType> types) {
+  /**
+   * Adds or replaces these types (replacing by OID, e.g. after ALTER TYPE), in one publication.
+   *
+   * @return true when a type was new or differs from what was registered under its OID
+   */
+  public synchronized boolean registerAll(Collection<PgType> types) {
+    boolean changed = false;
     for (PgType type : types) {
-      registered.put(type.oid(), type);
+      changed |= !type.equals(registered.put(type.oid(), type));
     }
-    snapshot = Snapshot.build(registered.values());
+    if (changed) {
+      snapshot = Snapshot.build(registered.values());
+    }
+    return changed;
   }
 
   /** How to render values of this type; text as a JSON string when the type is unknown. */

@@ -59,6 +59,7 @@ public final class ValueRenderer {
   /** Leaf output: escaped strings, rewritten timestamps, hstore objects. */
   private byte[] out = new byte[512];
   private long fallbacks;
+  private long compositeMismatches;
 
   public ValueRenderer(TypeRegistry types) {
     this.types = types;
@@ -112,6 +113,17 @@ public final class ValueRenderer {
     return fallbacks;
   }
 
+  /**
+   * How many composite values so far did not have the shape of their type's attributes (a field
+   * count that differs, or text that is not record_out's), and went out as strings. A value of a
+   * type altered since it was registered ({@code ALTER TYPE ... ADD ATTRIBUTE}) is one: pgoutput
+   * does not say when a composite type changes, so the caller may register the type again and
+   * render once more. Same threading as {@link #fallbacks()}.
+   */
+  public long compositeMismatches() {
+    return compositeMismatches;
+  }
+
   /** Renders one value or element; the walkers call back here for nested values. */
   void render(JsonGenerator g, Rendering r, byte[] b, int off, int len) throws IOException {
     switch (r.kind) {
@@ -123,7 +135,7 @@ public final class ValueRenderer {
       case TIMESTAMPTZ -> timestamp(g, b, off, len, true);
       case ARRAY -> checked(g, arrays.write(g, r, b, off, len), b, off, len);
       case VECTOR -> checked(g, arrays.writeVector(g, r, b, off, len), b, off, len);
-      case COMPOSITE -> checked(g, composites.write(g, r, b, off, len), b, off, len);
+      case COMPOSITE -> composite(g, r, b, off, len);
       case HSTORE -> hstore(g, b, off, len);
     }
   }
@@ -189,6 +201,13 @@ public final class ValueRenderer {
       fallback(g, b, off, len);
     } else {
       g.writeRawValue(raw.wrap(out, 0, n));
+    }
+  }
+
+  private void composite(JsonGenerator g, Rendering r, byte[] b, int off, int len) throws IOException {
+    if (!composites.write(g, r, b, off, len)) {
+      compositeMismatches++;
+      fallback(g, b, off, len);
     }
   }
 

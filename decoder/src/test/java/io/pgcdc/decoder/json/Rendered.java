@@ -33,6 +33,10 @@ final class Rendered {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
+  long compositeMismatches() {
+    return renderer.compositeMismatches();
+  }
+
   long fallbacks() {
     return renderer.fallbacks();
   }

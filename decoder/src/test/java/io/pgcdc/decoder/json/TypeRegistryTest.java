@@ -44,6 +44,27 @@ class TypeRegistryTest {
   }
 
   @Test
+  void registeringSaysWhetherATypeWasNewOrChanged() {
+    TypeRegistry types = new TypeRegistry();
+    assertThat(types.registerAll(List.of(pair("a", "b")))).as("new").isTrue();
+    assertThat(types.registerAll(List.of(pair("a", "b")))).as("the same again").isFalse();
+    assertThat(types.registerAll(List.of(pair("a", "c")))).as("an attribute renamed").isTrue();
+  }
+
+  @Test
+  void aCompositeValueWithMoreFieldsThanItsTypeIsAMismatchWrittenAsText() {
+    TypeRegistry types = new TypeRegistry();
+    types.register(pair("a", "b"));
+    Rendered rendered = new Rendered(types);
+    assertThat(rendered.json(PAIR, "(1,2,3)")).isEqualTo("\"(1,2,3)\"");
+    assertThat(rendered.compositeMismatches()).isEqualTo(1);
+    assertThat(rendered.json(PAIR, "(1,2)")).isEqualTo("{\"a\":1,\"b\":2}");
+    assertThat(rendered.compositeMismatches()).isEqualTo(1);
+    assertThat(rendered.json(1009, "{\"unterminated}")).as("not a composite").startsWith("\"");
+    assertThat(rendered.compositeMismatches()).isEqualTo(1);
+  }
+
+  @Test
   void rendersADomainCycleAsTextInsteadOfRecursingForever() {
     TypeRegistry types = new TypeRegistry();
     types.registerAll(List.of(

@@ -46,18 +46,20 @@ final class Catalog implements AutoCloseable {
     return new Catalog(null);
   }
 
-  /** Loads every non-builtin type into {@code types}; false when the catalog could not be read. */
+  /**
+   * Loads every non-builtin type into {@code types}: true when one was new or changed, false when
+   * none was or the catalog could not be read.
+   */
   boolean loadTypes(TypeRegistry types) {
     if (connections == null) {
       return false;
     }
     try {
-      types.registerAll(query(c -> {
+      return types.registerAll(query(c -> {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(TypeCatalog.QUERY)) {
           return TypeCatalog.read(r);
         }
       }));
-      return true;
     } catch (SQLException e) {
       failed("reading pg_type", e);
       return false;

@@ -7,6 +7,7 @@ import io.pgcdc.decoder.PgOutputDecoder;
 import io.pgcdc.decoder.Relation;
 import io.pgcdc.decoder.StringCache;
 import io.pgcdc.decoder.TruncateDecoder;
+import io.pgcdc.decoder.TupleDecoder;
 import io.pgcdc.decoder.UpdateDecoder;
 import io.pgcdc.decoder.json.TypeRegistry;
 import io.pgcdc.decoder.json.ValueRenderer;
@@ -17,6 +18,7 @@ import io.pgcdc.engine.source.ReplicationConnections;
 import java.io.IOException;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Second ring stage: turns each pgoutput message into its AMQP messages (SPEC §3), written once
@@ -48,11 +50,13 @@ import java.util.Map;
  *
  * <p>Threading: encode thread only. It has its own {@link PgOutputDecoder} (flyweights are
  * single-threaded views; decoding a message twice is cheaper than handing offsets across threads),
- * its own {@link ValueRenderer}, and a catalog connection used only when a relation or type is new.
+ * its own {@link ValueRenderer}, and a catalog connection used only when a relation or type is new,
+ * or a composite value does not fit its type's attributes (an ALTER TYPE pgoutput does not announce).
  * Steady state allocates nothing per event.
  */
 public final class EncodeHandler implements EventHandler<RingEvent> {
   private static final int ONE_EVENT_RETAINED_BYTES = 1 << 20;
+  private static final long TYPE_RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Map<Relation, RelationInfo> relations = new IdentityHashMap<>();
   /**
@@ -65,6 +69,7 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   private final RoutingKeyTemplate routingKeys;
   private final EnvelopeWriter envelope;
   private final JsonGenerator g;
+  private final ValueRenderer values;
   private final RowEventWriter rows;
   private final SchemaEventWriter schemas;
   /** Null unless {@code sink.rabbitmq.batch} is set; then events are written to {@link #staging} first. */
@@ -72,6 +77,8 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   private final Outbox staging = new Outbox();
   private int ordinal;
   private int schemaOrdinal;
+  /** When a read of the catalog's types for a composite value that did not fit changed nothing (0: never). */
+  private long fruitlessReloadAt;
 
   EncodeHandler(String slot, RoutingKeyTemplate routingKeys, TypeRegistry types, Catalog catalog) {
     this(slot, routingKeys, types, catalog, PgcdcConfig.RabbitMq.NO_BATCH, PgcdcConfig.RabbitMq.DEFAULT_BATCH_MAX_BYTES);
@@ -85,7 +92,8 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
     this.catalog = catalog;
     this.envelope = new EnvelopeWriter(slot);
     this.g = envelope.generator();
-    this.rows = new RowEventWriter(envelope, new ValueRenderer(types));
+    this.values = new ValueRenderer(types);
+    this.rows = new RowEventWriter(envelope, values);
     this.schemas = new SchemaEventWriter(envelope, types);
   }
 
@@ -142,14 +150,14 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
           catalog.loadTypes(types);
         }
       }
-      case INSERT -> rows.write(event, out, 'I', ordinal++, used(event, ringOut, decoder.insert().relation()), null,
-          (char) 0, decoder.insert().newTuple());
+      case INSERT -> row(event, out, 'I', used(event, ringOut, decoder.insert().relation()), null, (char) 0,
+          decoder.insert().newTuple());
       case UPDATE -> {
         UpdateDecoder u = decoder.update();
-        rows.write(event, out, 'U', ordinal++, used(event, ringOut, u.relation()), u.hasOldTuple() ? u.oldTuple() : null,
+        row(event, out, 'U', used(event, ringOut, u.relation()), u.hasOldTuple() ? u.oldTuple() : null,
             u.oldTupleKind(), u.newTuple());
       }
-      case DELETE -> rows.write(event, out, 'D', ordinal++, used(event, ringOut, decoder.delete().relation()),
+      case DELETE -> row(event, out, 'D', used(event, ringOut, decoder.delete().relation()),
           decoder.delete().oldTuple(), decoder.delete().oldTupleKind(), null);
       case TRUNCATE -> truncate(event, ringOut, out, decoder.truncate());
       case MESSAGE -> message(event, out, decoder.message());
@@ -172,6 +180,37 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   @Override
   public void onShutdown() {
     catalog.close();
+  }
+
+  /**
+   * Writes a row event; when a composite value did not fit its type's attributes, reads the types
+   * again and, if one changed, writes the event once more. pgoutput announces no change of a
+   * composite type (ALTER TYPE sends no Relation or Type message), and the mismatch is the only sign
+   * of it. Rows written before the change and decoded after it still mismatch (their value goes out
+   * as text, a renderer fallback), so after a read that changed nothing the catalog is not read
+   * again for {@link #TYPE_RELOAD_INTERVAL_NANOS}.
+   */
+  private void row(RingEvent event, Outbox out, char op, RelationInfo info, TupleDecoder old, char oldKind,
+      TupleDecoder now) throws IOException {
+    int n = ordinal++;
+    int messages = out.count();
+    int position = out.position();
+    long mismatches = values.compositeMismatches();
+    rows.write(event, out, op, n, info, old, oldKind, now);
+    if (values.compositeMismatches() != mismatches && reloadTypes()) {
+      out.rewind(messages, position);
+      rows.write(event, out, op, n, info, old, oldKind, now);
+    }
+  }
+
+  private boolean reloadTypes() {
+    long now = System.nanoTime();
+    if (fruitlessReloadAt != 0 && now - fruitlessReloadAt < TYPE_RELOAD_INTERVAL_NANOS) {
+      return false;
+    }
+    boolean changed = catalog.loadTypes(types);
+    fruitlessReloadAt = changed ? 0 : now;
+    return changed;
   }
 
   private void relation() {

@@ -43,6 +43,19 @@ public final class Outbox {
   private long commitLsn;
   private long xid;
 
+  /**
+   * Forgets the messages from {@code messages} on and the body bytes from {@code position} on (both
+   * read from {@link #count()} and {@link #position()} before writing them), so they can be written again.
+   */
+  public void rewind(int messages, int position) {
+    if (messages > count || position > used) {
+      throw new IllegalArgumentException("cannot rewind forward: messages=" + messages + " count=" + count
+          + " position=" + position + " used=" + used);
+    }
+    count = messages;
+    used = position;
+  }
+
   /** Forgets the previous event's messages; keeps the arrays. */
   public void clear() {
     used = 0;

@@ -1,6 +1,7 @@
 package io.pgcdc.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,30 @@ class OutboxTest {
     out.clear();
     assertThat(out.count()).isZero();
     assertThat(out.position()).isZero();
+  }
+
+  @Test
+  void rewindForgetsTheMessagesWrittenSinceSoTheyCanBeWrittenAgain() {
+    Outbox out = new Outbox();
+    byte[] a = "{a}".getBytes(StandardCharsets.US_ASCII);
+    byte[] b = "{bb}".getBytes(StandardCharsets.US_ASCII);
+    out.beginMessage("k", (byte) 'S', -1);
+    out.write(a, 0, a.length);
+    out.endMessage();
+    int messages = out.count();
+    int position = out.position();
+    out.beginMessage("k", (byte) 'I', 0);
+    out.write(b, 0, b.length);
+    out.endMessage();
+
+    out.rewind(messages, position);
+    out.beginMessage("k", (byte) 'I', 0);
+    out.write(a, 0, a.length);
+    out.endMessage();
+
+    assertThat(out.count()).isEqualTo(2);
+    assertThat(new String(out.bodies(), out.offset(1), out.length(1), StandardCharsets.US_ASCII)).isEqualTo("{a}");
+    assertThatThrownBy(() -> out.rewind(3, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
