@@ -240,6 +240,18 @@ class RowEventsIT {
   }
 
   @Test
+  void anUpdateThatChangesTheKeyCarriesTheOldKeyInKeyAndBeforeAndTheNewOneInAfter() throws Exception {
+    f.sql("CREATE TABLE rekeyed (id int PRIMARY KEY, v text)", "INSERT INTO rekeyed VALUES (1, 'a')");
+    f.take("public.rekeyed", 1);
+    f.sql("UPDATE rekeyed SET id = 10 WHERE id = 1");
+    JsonNode e = JSON.readTree(f.take("public.rekeyed", 1).get(0).body());
+    assertThat(e.get("op").asText()).isEqualTo("U");
+    assertThat(e.get("key")).isEqualTo(JSON.readTree("{\"id\":1}"));
+    assertThat(e.get("before")).isEqualTo(JSON.readTree("{\"id\":1}"));
+    assertThat(e.get("after")).isEqualTo(row("rekeyed", 10));
+  }
+
+  @Test
   void replicaIdentityUsingAnIndexKeysRowsByThatIndexEvenWithAnotherPrimaryKey() throws Exception {
     f.sql("CREATE TABLE by_email (id int PRIMARY KEY, email text NOT NULL UNIQUE, note text)",
         "ALTER TABLE by_email REPLICA IDENTITY USING INDEX by_email_email_key",
