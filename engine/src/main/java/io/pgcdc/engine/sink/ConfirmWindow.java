@@ -2,6 +2,7 @@ package io.pgcdc.engine.sink;
 
 import com.codahale.metrics.Timer;
 import com.lmax.disruptor.Sequence;
+import java.util.BitSet;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * thread; {@link #ack}, {@link #failed(String, boolean)} run on the amqp-client connection thread.
  * They meet only through volatile fields ({@code issued}, {@code handled}, {@code lowestUnacked},
  * {@code roomWaiter}) written in an order that lets either side conclude safely; no locks. Once failed, the window never advances
- * {@code confirmed} again: the publish thread re-sends everything above it on a new channel.
+ * {@code confirmed} again: the publish thread re-sends what is above it on a new channel, except the
+ * events whose every message this channel's broker acked ({@link #collectDelivered}).
  */
 final class ConfirmWindow {
   private final int maxInFlight;
@@ -30,6 +32,8 @@ final class ConfirmWindow {
   private final long[] ringSeqOf;
   private final long[] sentNanos;
   private final boolean[] acked;
+  /** Tags at or above {@code lowestUnacked} the broker nacked (recorded once failed, see {@link #nack}). */
+  private final boolean[] nacked;
   private final Sequence confirmed;
   private final PipelineControl control;
   private final Timer confirmLatency;
@@ -52,6 +56,7 @@ final class ConfirmWindow {
     this.ringSeqOf = new long[size];
     this.sentNanos = new long[size];
     this.acked = new boolean[size];
+    this.nacked = new boolean[size];
     this.confirmed = confirmed;
     this.control = control;
     this.confirmLatency = confirmLatency;
@@ -94,11 +99,17 @@ final class ConfirmWindow {
 
   /** {@code basic.ack}; connection thread. */
   void ack(long tag, boolean multiple) {
-    if (failure != null) {
-      return;
-    }
     long low = lowestUnacked;
     if (tag < low) {
+      return;
+    }
+    if (failure != null) {
+      // Only noted, for the re-send to skip: nothing is confirmed past a failure. A multiple ack
+      // covers the tags still outstanding, not those the broker nacked before it.
+      for (long t = multiple ? low : tag; t <= tag; t++) {
+        int slot = (int) t & mask;
+        acked[slot] |= !nacked[slot];
+      }
       return;
     }
     confirmLatency.update(System.nanoTime() - sentNanos[(int) tag & mask], TimeUnit.NANOSECONDS);
@@ -123,6 +134,39 @@ final class ConfirmWindow {
     long h = handled;
     long i = issued;
     advance(low >= i ? h : ringSeqOf[(int) low & mask] - 1);
+  }
+
+  /** {@code basic.nack}: notes the nacked tags, then fails the channel; connection thread. */
+  void nack(long tag, boolean multiple) {
+    for (long t = multiple ? lowestUnacked : tag; t <= tag; t++) {
+      int slot = (int) t & mask;
+      nacked[slot] |= !acked[slot];
+    }
+    failed("broker nacked delivery tag " + tag, false);
+  }
+
+  /**
+   * Sets bit {@code s - base} of {@code delivered} for each event {@code s} in {@code [base, upTo]}
+   * that this channel handled (published whole, skipped as delivered before, or without messages)
+   * and whose every message here the broker acked: a re-send after the failure may skip it. Bits
+   * already set stay set. Publish thread, once the channel is closed. An ack not yet visible to this
+   * thread only makes the re-send send that event again; a nacked tag is never marked acked.
+   */
+  void collectDelivered(BitSet delivered, long base, long upTo) {
+    long last = Math.min(handled, upTo);
+    if (last < base) {
+      return;
+    }
+    BitSet here = new BitSet();
+    here.set(0, (int) (last - base + 1));
+    for (long t = lowestUnacked, end = issued; t < end; t++) {
+      int slot = (int) t & mask;
+      long event = ringSeqOf[slot];
+      if (!acked[slot] && event >= base && event <= last) {
+        here.clear((int) (event - base));
+      }
+    }
+    delivered.or(here);
   }
 
   private void advance(long ringSeq) {

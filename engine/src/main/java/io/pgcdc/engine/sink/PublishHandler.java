@@ -16,8 +16,11 @@ import io.pgcdc.engine.pipeline.RingEvent;
 import io.pgcdc.journal.JournalRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,8 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
   /** First pause of a recovery that starts with nothing confirmed since the previous one (doubling up to the max). */
   private static final long FIRST_REPEAT_BACKOFF_NANOS = 100_000_000L;
+  /** How long a failed channel may take to answer for its other messages before it is closed. */
+  private static final long SETTLE_MILLIS = 1_000;
   /**
    * Longest park while the confirm window is full (the ack that makes room wakes the thread
    * earlier): bounds how late a halt is noticed.
@@ -286,7 +291,10 @@ public final class PublishHandler implements EventHandler<RingEvent> {
 
   /**
    * Reconnects with backoff, then re-sends, with their original ids, every event after the
-   * confirmed sequence up to {@code upTo}.
+   * confirmed sequence up to {@code upTo}, except those whose every message a failed channel's
+   * broker had acked and whose routing keys have nothing re-sent before them (after a nack the
+   * broker keeps the messages it acked; sending them again would duplicate, up to
+   * {@code max_in_flight} per nack, into every queue, including those that never refused one).
    *
    * <p>When nothing was confirmed since the previous recovery, the broker keeps refusing the same
    * messages (a full queue with {@code x-overflow: reject-publish} nacks them; an event fails again
@@ -309,9 +317,15 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     }
     confirmedAtLastRecovery = progress;
     long backoff = 100_000_000L;
+    long base = confirmed.get() + 1;
+    BitSet delivered = new BitSet();
+    Set<String> resentKeys = new HashSet<>();
+    channel.settle(SETTLE_MILLIS);
     while (true) {
       control.checkRunning();
       channel.close();
+      // Closed: no more confirms for this channel. Events it delivered whole stay delivered.
+      window.collectDelivered(delivered, base, upTo);
       boolean connected = false;
       try {
         connect();
@@ -327,9 +341,11 @@ public final class PublishHandler implements EventHandler<RingEvent> {
         unavailable = attempt;
       }
       // resend throws when the failure is fatal (unroutable, over max_message_size): not retried.
-      if (connected && resend(upTo)) {
+      int skipped = connected ? resend(upTo, delivered, base, resentKeys) : -1;
+      if (skipped >= 0) {
         unavailable = null;
-        LOG.info("RabbitMQ publishing resumed; re-sent events {}..{} of the ring", confirmed.get() + 1, upTo);
+        LOG.info("RabbitMQ publishing resumed; re-sent events {}..{} of the ring but {} the broker had acked",
+            base, upTo, skipped);
         return;
       }
       pause(backoff);
@@ -337,14 +353,41 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     }
   }
 
-  private boolean resend(long upTo) throws PipelineException, IOException {
+  /**
+   * Re-sends the events after the confirmed sequence, in ring order: how many it skipped as
+   * delivered, -1 when the channel failed on the way. A delivered event is sent again anyway when
+   * one of its routing keys was re-sent before it in this recovery ({@code resentKeys}), so the
+   * last copies of a key's messages still arrive in commit order: a consumer that applies every
+   * copy ends with the newest state.
+   */
+  private int resend(long upTo, BitSet delivered, long base, Set<String> resentKeys)
+      throws PipelineException, IOException {
+    int skipped = 0;
     for (long s = confirmed.get() + 1; s <= upTo; s++) {
-      if (!publishEvent(ring.get(s), s)) {
-        return false;
+      RingEvent event = ring.get(s);
+      Outbox out = event.outbox();
+      if (s >= base && delivered.get((int) (s - base)) && !anyKeyIn(out, resentKeys)) {
+        skipped++;
+      } else {
+        for (int i = 0; i < out.count(); i++) {
+          resentKeys.add(out.routingKey(i));
+        }
+        if (!publishEvent(event, s)) {
+          return -1;
+        }
       }
       window.handled(s);
     }
-    return true;
+    return skipped;
+  }
+
+  private static boolean anyKeyIn(Outbox out, Set<String> keys) {
+    for (int i = 0; i < out.count(); i++) {
+      if (keys.contains(out.routingKey(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why publishing is interrupted right now (the broker is being reconnected), or null. Any thread. */

@@ -87,8 +87,7 @@ final class RabbitChannel implements AutoCloseable {
         requireEpochExchange(channel, config, target, epoch);
       }
       channel.confirmSelect();
-      channel.addConfirmListener(window::ack,
-          (tag, multiple) -> window.failed("broker nacked delivery tag " + tag, false));
+      channel.addConfirmListener(window::ack, window::nack);
       channel.addReturnListener(r -> window.failed(unroutable(r, config), true));
       channel.addShutdownListener(cause -> {
         if (!cause.isInitiatedByApplication()) {
@@ -198,6 +197,22 @@ final class RabbitChannel implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(connection);
+  }
+
+  /**
+   * Waits up to {@code millis} for the broker to ack or nack every message published on this
+   * channel. After a nack the broker still answers for the messages behind it; closing at once
+   * would leave some of them stored but unacked, and a re-send would duplicate them. Returns at once
+   * on a channel that is already closed.
+   */
+  void settle(long millis) {
+    try {
+      channel.waitForConfirms(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+      // Closed, or the broker is slow to answer: what stays unanswered is re-sent.
+    }
   }
 
   /**

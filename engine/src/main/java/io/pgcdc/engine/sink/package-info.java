@@ -11,6 +11,16 @@
  *             └─ lowest unacked = 3 ─&gt; confirmed ring sequence = 8 - 1 = 7
  * </pre>
  *
+ * <p>After a nack or a lost connection the window confirms nothing more; the publish thread waits
+ * up to 1 s for the channel's other confirms, reconnects and re-sends the ring from the confirmed
+ * sequence in order, skipping an event whose every message the broker acked unless a message of one
+ * of its routing keys was re-sent before it (so a key's last copies stay in commit order):
+ *
+ * <pre>
+ *   ring seq / key:  8 a   9 b   10 a   11 b      acked before the failure: 9, 10, 11; 8 nacked
+ *   re-sent:         8 a   -     10 a   -         (10 follows a re-sent 'a'; 9 and 11 stay skipped)
+ * </pre>
+ *
  * <p>Cluster mode publishes through one exchange per epoch ({@link io.pgcdc.engine.sink.EpochExchanges}):
  *
  * <pre>

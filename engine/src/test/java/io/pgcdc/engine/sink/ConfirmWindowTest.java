@@ -8,6 +8,8 @@ import com.codahale.metrics.Timer;
 import com.lmax.disruptor.Sequence;
 import io.pgcdc.engine.pipeline.PipelineControl;
 import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +78,57 @@ class ConfirmWindowTest {
     assertThat(confirmed.get()).isEqualTo(-1);
     assertThat(window.fatal()).isTrue();
     assertThat(window.issue(1)).isFalse();
+  }
+
+  @Test
+  void afterANackTheEventsWhoseMessagesTheBrokerAckedAreDeliveredAndTheNackedOneIsNot() {
+    ConfirmWindow w = new ConfirmWindow(8, confirmed, control, new Timer());
+    for (long event = 0; event < 3; event++) {
+      w.issue(event);
+      w.handled(event);
+    }
+    w.ack(1, false);
+    w.nack(2, false);
+    w.ack(3, false);
+
+    assertThat(confirmed.get()).as("nothing past the nack").isEqualTo(0);
+    assertThat(w.failure()).isEqualTo("broker nacked delivery tag 2");
+    assertThat(delivered(w, 1, 2)).containsExactly(2L);
+  }
+
+  @Test
+  void aMultipleAckAfterAMultipleNackDoesNotCountTheNackedTags() {
+    ConfirmWindow w = new ConfirmWindow(8, confirmed, control, new Timer());
+    for (long event = 0; event < 4; event++) {
+      w.issue(event);
+      w.handled(event);
+    }
+    w.ack(3, false);
+    w.nack(2, true);
+    w.ack(4, true);
+
+    assertThat(delivered(w, 0, 3)).as("tags 1-2 nacked, 3 acked before, 4 after").containsExactly(2L, 3L);
+  }
+
+  @Test
+  void anEventIsDeliveredOnlyWhenItWasPublishedWholeAndEveryMessageOfItAcked() {
+    ConfirmWindow w = new ConfirmWindow(8, confirmed, control, new Timer());
+    w.issue(0);
+    w.issue(0);
+    w.handled(0);
+    w.handled(1); // no messages (a Begin)
+    w.issue(2);   // its second message was never issued: the channel failed first
+    w.ack(2, false);
+    w.ack(3, false);
+    w.failed("connection to RabbitMQ lost", false);
+
+    assertThat(delivered(w, 0, 2)).as("event 0 lacks the ack of tag 1, event 2 was not handled").containsExactly(1L);
+  }
+
+  private static List<Long> delivered(ConfirmWindow w, long base, long upTo) {
+    BitSet bits = new BitSet();
+    w.collectDelivered(bits, base, upTo);
+    return bits.stream().mapToObj(i -> base + i).toList();
   }
 
   @Test
