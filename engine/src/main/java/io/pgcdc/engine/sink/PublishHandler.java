@@ -77,6 +77,11 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   }
 
   private final PgcdcConfig.RabbitMq config;
+  /**
+   * Whether a re-send may skip delivered events: not when the routing key holds {@code {op}}, where
+   * one table's rows have several keys, and a consumer of all of them needs them re-sent together.
+   */
+  private final boolean skipsDelivered;
   private final String connectionName;
   private final Term term;
   private final RingBuffer<RingEvent> ring;
@@ -117,6 +122,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
   public PublishHandler(PgcdcConfig.RabbitMq config, String slot, Term term, RingBuffer<RingEvent> ring,
       PipelineControl control, PipelineMetrics metrics, Sequence confirmed) {
     this.config = config;
+    this.skipsDelivered = !config.routingKey().contains("{op}");
     this.connectionName = "pgcdc " + slot;
     this.term = term;
     this.ring = ring;
@@ -366,7 +372,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
     for (long s = confirmed.get() + 1; s <= upTo; s++) {
       RingEvent event = ring.get(s);
       Outbox out = event.outbox();
-      if (s >= base && delivered.get((int) (s - base)) && !anyKeyIn(out, resentKeys)) {
+      if (skipsDelivered && s >= base && delivered.get((int) (s - base)) && !anyKeyIn(out, resentKeys)) {
         skipped++;
       } else {
         for (int i = 0; i < out.count(); i++) {
