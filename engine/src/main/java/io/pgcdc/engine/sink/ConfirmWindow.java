@@ -2,8 +2,8 @@ package io.pgcdc.engine.sink;
 
 import com.codahale.metrics.Timer;
 import com.lmax.disruptor.Sequence;
-import java.util.BitSet;
 import io.pgcdc.engine.pipeline.PipelineControl;
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  *
  * <p>Threading: {@link #issue}, {@link #handled} and {@link #parkUntilBelow} run on the publish
- * thread; {@link #ack}, {@link #failed(String, boolean)} run on the amqp-client connection thread.
+ * thread; {@link #ack}, {@link #nack}, {@link #failed(String, boolean)} run on the amqp-client
+ * connection thread; {@link #collectDelivered} on the publish thread once the channel is closed.
  * They meet only through volatile fields ({@code issued}, {@code handled}, {@code lowestUnacked},
  * {@code roomWaiter}) written in an order that lets either side conclude safely; no locks. Once failed, the window never advances
  * {@code confirmed} again: the publish thread re-sends what is above it on a new channel, except the
