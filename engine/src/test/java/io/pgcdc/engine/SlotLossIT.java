@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
+import io.pgcdc.decoder.Lsn;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -36,13 +37,7 @@ class SlotLossIT {
       });
 
       await().atMost(Duration.ofSeconds(30)).until(() -> p.terminated().isDone());
-      Throwable failure = null;
-      try {
-        p.terminated().get();
-      } catch (ExecutionException e) {
-        failure = e.getCause();
-      }
-      assertThat(failure).isInstanceOf(PipelineException.class)
+      assertThat(failureOf(p)).isInstanceOf(PipelineException.class)
           .hasMessageContaining("replication slot '" + f.slot + "' no longer exists")
           .hasMessageContaining("may have been lost")
           .hasMessageContaining("To resume");
@@ -78,18 +73,22 @@ class SlotLossIT {
       } finally {
         f.sql("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
       }
-      Throwable failure = null;
-      try {
-        p.terminated().get();
-      } catch (ExecutionException e) {
-        failure = e.getCause();
-      }
-      assertThat(failure).isInstanceOf(PipelineException.class)
+      assertThat(failureOf(p)).isInstanceOf(PipelineException.class)
           .hasMessageContaining("replication slot '" + f.slot + "' was invalidated")
-          .hasMessageContaining(io.pgcdc.decoder.Lsn.format(flushed) + " (the last flushed LSN) may have been lost")
+          .hasMessageContaining(Lsn.format(flushed) + " (the last flushed LSN) may have been lost")
           .hasMessageContaining("To resume");
       assertThat(f.queryText("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'"))
           .as("left as it is, not recreated").isEqualTo("lost");
+    }
+  }
+
+  /** What the terminated pipeline failed with, or null when it stopped cleanly. */
+  private static Throwable failureOf(Pipeline p) throws InterruptedException {
+    try {
+      p.terminated().get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
     }
   }
 }
