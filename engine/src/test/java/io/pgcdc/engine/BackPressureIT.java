@@ -128,6 +128,7 @@ class BackPressureIT {
       // event being published as a nack arrives was one of them (it is sent again whole): 100-101 seen.
       assertThat(new HashSet<>(copiesOfB)).as("b's rows").hasSize(100);
       assertThat(copiesOfB).as("copies of b's rows, whose queue acked every one").hasSizeLessThan(150);
+      assertThat(f.metrics.publishResent().getCount()).as("a's refused rows were re-sent").isGreaterThan(0);
     }
   }
 

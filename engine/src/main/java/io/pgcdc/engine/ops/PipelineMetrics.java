@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  *   pgcdc.bytes                     pgcdc_bytes_total                          counter (message body bytes)
  *   pgcdc.transactions              pgcdc_transactions_total                   counter
  *   pgcdc.publish.recoveries        pgcdc_publish_recoveries_total             counter (reconnect + re-send after a nack, loss, close)
+ *   pgcdc.publish.resent            pgcdc_publish_resent_total                 counter (events a recovery sent again)
  *   pgcdc.publish.confirm.latency   pgcdc_publish_confirm_latency{quantile=}   summary, seconds
  *   pgcdc.journal.write.latency     pgcdc_journal_write_latency{quantile=}     summary, seconds
  *   pgcdc.ring.occupancy            pgcdc_ring_occupancy                       gauge
@@ -44,6 +45,7 @@ public final class PipelineMetrics {
   public static final String BYTES = "pgcdc.bytes";
   public static final String TRANSACTIONS = "pgcdc.transactions";
   public static final String PUBLISH_RECOVERIES = "pgcdc.publish.recoveries";
+  public static final String PUBLISH_RESENT = "pgcdc.publish.resent";
   public static final String PUBLISH_CONFIRM_LATENCY = "pgcdc.publish.confirm.latency";
   public static final String JOURNAL_WRITE_LATENCY = "pgcdc.journal.write.latency";
   public static final String RING_OCCUPANCY = "pgcdc.ring.occupancy";
@@ -66,6 +68,7 @@ public final class PipelineMetrics {
   private final Counter bytes;
   private final Counter transactions;
   private final Counter publishRecoveries;
+  private final Counter publishResent;
   private final Timer publishConfirmLatency;
   private final Timer journalWriteLatency;
 
@@ -76,6 +79,7 @@ public final class PipelineMetrics {
     this.bytes = registry.counter(BYTES);
     this.transactions = registry.counter(TRANSACTIONS);
     this.publishRecoveries = registry.counter(PUBLISH_RECOVERIES);
+    this.publishResent = registry.counter(PUBLISH_RESENT);
     this.publishConfirmLatency = registry.timer(PUBLISH_CONFIRM_LATENCY, PipelineMetrics::windowedTimer);
     this.journalWriteLatency = registry.timer(JOURNAL_WRITE_LATENCY, PipelineMetrics::windowedTimer);
   }
@@ -112,6 +116,14 @@ public final class PipelineMetrics {
    */
   public Counter publishRecoveries() {
     return publishRecoveries;
+  }
+
+  /**
+   * Events a recovery published again (events whose every message the broker had acked are skipped,
+   * see README "Order"): their messages reach consumers twice unless the broker had refused them.
+   */
+  public Counter publishResent() {
+    return publishResent;
   }
 
   /** Time from {@code basic.publish} to the broker's {@code basic.ack} of the batch. */

@@ -378,6 +378,7 @@ public final class PublishHandler implements EventHandler<RingEvent> {
         for (int i = 0; i < out.count(); i++) {
           resentKeys.add(out.routingKey(i));
         }
+        metrics.publishResent().inc();
         if (!publishEvent(event, s)) {
           return -1;
         }

@@ -121,6 +121,8 @@ class OpsServerTest {
     metrics.events().inc(42);
     metrics.bytes().inc(4200);
     metrics.transactions().inc(40);
+    metrics.publishRecoveries().inc(2);
+    metrics.publishResent().inc(7);
 
     HttpResponse<String> response = get("/metrics");
 
@@ -130,7 +132,9 @@ class OpsServerTest {
     assertThat(response.body())
         .contains("pgcdc_events_total 42.0")
         .contains("pgcdc_bytes_total 4200.0")
-        .contains("pgcdc_transactions_total 40.0");
+        .contains("pgcdc_transactions_total 40.0")
+        .contains("pgcdc_publish_recoveries_total 2.0")
+        .contains("pgcdc_publish_resent_total 7.0");
   }
 
   @Test
