@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.PipelineFixture.Message;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -237,6 +238,15 @@ class RowEventsIT {
     assertThat(JSON.readTree(f.take("public.billed", 1).get(0).body()).get("after")).isEqualTo(row("billed", 2));
     f.sql("ALTER TYPE amount DROP ATTRIBUTE currency", "INSERT INTO billed VALUES (3, (1, 0.3))");
     assertThat(JSON.readTree(f.take("public.billed", 1).get(0).body()).get("after")).isEqualTo(row("billed", 3));
+
+    List<String> fields = new ArrayList<>();
+    for (Message m : f.take("_schema.public.billed", 3)) {
+      Schema amount = new Schema.Parser().parse(JSON.readTree(m.body()).get("avro").toString())
+          .getField("a").schema().getTypes().get(1);
+      fields.add(amount.getFields().stream().map(Schema.Field::name).toList().toString());
+    }
+    assertThat(fields).as("a schema event each time the type changed").containsExactly(
+        "[value, currency]", "[value, currency, tax]", "[value, tax]");
   }
 
   @Test

@@ -57,6 +57,8 @@ import java.util.concurrent.TimeUnit;
 public final class EncodeHandler implements EventHandler<RingEvent> {
   private static final int ONE_EVENT_RETAINED_BYTES = 1 << 20;
   private static final long TYPE_RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** PostgreSQL's FirstNormalObjectId: types with OIDs from here on were created by users or extensions. */
+  private static final int FIRST_USER_OID = 16384;
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Map<Relation, RelationInfo> relations = new IdentityHashMap<>();
   /**
@@ -199,7 +201,25 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
     rows.write(event, out, op, n, info, old, oldKind, now);
     if (values.compositeMismatches() != mismatches && reloadTypes()) {
       out.rewind(messages, position);
+      typesChanged();
+      used(event, event.outbox(), info.relation); // its schema event, with the type as it is now
       rows.write(event, out, op, n, info, old, oldKind, now);
+    }
+  }
+
+  /**
+   * After the types were read again and one had changed: every relation with a column of a
+   * user-defined type gets a new schema event with its next change (its Avro record may name the
+   * changed type's fields).
+   */
+  private void typesChanged() {
+    for (RelationInfo r : relations.values()) {
+      for (int i = 0; i < r.relation.columnCount(); i++) {
+        if (Integer.compareUnsigned(r.relation.column(i).typeOid(), FIRST_USER_OID) >= 0) {
+          r.schemaPending = true;
+          break;
+        }
+      }
     }
   }
 
