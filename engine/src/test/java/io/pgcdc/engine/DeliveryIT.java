@@ -7,7 +7,6 @@ import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.PipelineFixture.Message;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +24,7 @@ class DeliveryIT {
 
       await().atMost(Duration.ofSeconds(30)).until(() -> p.terminated().isDone());
       assertThat(p.terminated()).isCompletedExceptionally();
-      Throwable failure = catchCause(p);
+      Throwable failure = PipelineFixture.failureOf(p);
       assertThat(failure).isInstanceOf(PipelineException.class)
           .hasMessageContaining("is unroutable")
           .hasMessageContaining("sink.rabbitmq.unroutable=alternate");
@@ -85,15 +84,6 @@ class DeliveryIT {
 
       await().atMost(Duration.ofSeconds(20)).until(() -> f.slotFlushed() >= target);
       assertThat(f.pipeline.flushedLsn()).isGreaterThanOrEqualTo(target);
-    }
-  }
-
-  private static Throwable catchCause(Pipeline p) throws InterruptedException {
-    try {
-      p.terminated().get();
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
     }
   }
 }

@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -204,6 +205,16 @@ final class PipelineFixture implements AutoCloseable {
       return p.waitFor() == 0 ? out : null;
     } catch (java.io.IOException e) {
       return null;
+    }
+  }
+
+  /** What a terminated pipeline failed with, or null when it stopped cleanly. */
+  static Throwable failureOf(Pipeline p) throws InterruptedException {
+    try {
+      p.terminated().get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
     }
   }
 

@@ -7,7 +7,6 @@ import com.rabbitmq.client.Channel;
 import io.pgcdc.decoder.Lsn;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class SlotLossIT {
       });
 
       await().atMost(Duration.ofSeconds(30)).until(() -> p.terminated().isDone());
-      assertThat(failureOf(p)).isInstanceOf(PipelineException.class)
+      assertThat(PipelineFixture.failureOf(p)).isInstanceOf(PipelineException.class)
           .hasMessageContaining("replication slot '" + f.slot + "' no longer exists")
           .hasMessageContaining("may have been lost")
           .hasMessageContaining("To resume");
@@ -73,22 +72,12 @@ class SlotLossIT {
       } finally {
         f.sql("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
       }
-      assertThat(failureOf(p)).isInstanceOf(PipelineException.class)
+      assertThat(PipelineFixture.failureOf(p)).isInstanceOf(PipelineException.class)
           .hasMessageContaining("replication slot '" + f.slot + "' was invalidated")
           .hasMessageContaining(Lsn.format(flushed) + " (the last flushed LSN) may have been lost")
           .hasMessageContaining("To resume");
       assertThat(f.queryText("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'"))
           .as("left as it is, not recreated").isEqualTo("lost");
-    }
-  }
-
-  /** What the terminated pipeline failed with, or null when it stopped cleanly. */
-  private static Throwable failureOf(Pipeline p) throws InterruptedException {
-    try {
-      p.terminated().get();
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
     }
   }
 }
