@@ -40,6 +40,14 @@ public final class TypeRegistry {
     snapshot = Snapshot.build(List.of());
   }
 
+  /**
+   * Whether {@code oid} is of an object created after initdb (a user's or an extension's type):
+   * PostgreSQL's FirstNormalObjectId and up, compared unsigned as OIDs are.
+   */
+  public static boolean isUserDefined(int oid) {
+    return Integer.compareUnsigned(oid, FIRST_NORMAL_OID) >= 0;
+  }
+
   /** The type with this OID, or {@code null} when it is neither built in nor registered. */
   public PgType type(int oid) {
     return snapshot.types.get(oid);
@@ -179,7 +187,7 @@ public final class TypeRegistry {
      */
     private static boolean isHstore(PgType type) {
       return type.typtype() == 'b' && "hstore".equals(type.name())
-          && Integer.compareUnsigned(type.oid(), FIRST_NORMAL_OID) >= 0;
+          && isUserDefined(type.oid());
     }
 
     private static Rendering builtinRendering(int oid) {

@@ -57,8 +57,6 @@ import java.util.concurrent.TimeUnit;
 public final class EncodeHandler implements EventHandler<RingEvent> {
   private static final int ONE_EVENT_RETAINED_BYTES = 1 << 20;
   private static final long TYPE_RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** PostgreSQL's FirstNormalObjectId: types with OIDs from here on were created by users or extensions. */
-  private static final int FIRST_USER_OID = 16384;
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Map<Relation, RelationInfo> relations = new IdentityHashMap<>();
   /**
@@ -215,7 +213,7 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
   private void typesChanged() {
     for (RelationInfo r : relations.values()) {
       for (int i = 0; i < r.relation.columnCount(); i++) {
-        if (Integer.compareUnsigned(r.relation.column(i).typeOid(), FIRST_USER_OID) >= 0) {
+        if (TypeRegistry.isUserDefined(r.relation.column(i).typeOid())) {
           r.schemaPending = true;
           break;
         }
