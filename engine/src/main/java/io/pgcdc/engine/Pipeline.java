@@ -19,6 +19,7 @@ import io.pgcdc.engine.pipeline.SameThreadStages;
 import io.pgcdc.engine.pipeline.StageFailureHandler;
 import io.pgcdc.engine.sink.PublishHandler;
 import io.pgcdc.engine.source.ReplicationConnections;
+import io.pgcdc.engine.source.InitialSnapshot;
 import io.pgcdc.engine.source.SlotReader;
 import io.pgcdc.engine.source.SourceSetup;
 import io.pgcdc.journal.Journal;
@@ -75,6 +76,8 @@ public final class Pipeline implements AutoCloseable {
   private final List<EventHandler<RingEvent>> handlers = new ArrayList<>();
   private boolean started;
   private boolean closed;
+  /** An initial snapshot begun by the source setup, until the reader thread takes it over. */
+  private InitialSnapshot snapshot;
 
   private Pipeline(PgcdcConfig config) {
     this.config = config;
@@ -120,6 +123,7 @@ public final class Pipeline implements AutoCloseable {
 
     SourceSetup setup = new SourceSetup(connections);
     long startLsn = setup.prepare();
+    snapshot = setup.initialSnapshot();
     EncodeHandler encode = EncodeHandler.create(source.slot(), config.rabbitmq(), connections);
 
     // One thread runs the four stages in order (SameThreadStages): a thread per stage cost a
@@ -135,16 +139,22 @@ public final class Pipeline implements AutoCloseable {
 
     reader = new SlotReader(connections, setup, ring, tracker, control, spoolDir(config));
     // A new leader takes the slot over from a deposed one; standalone never kills a walsender.
-    reader.open(term.epoch() > 0);
-    // The slot is this stream's now: where it stands, not where prepare() found it, is the start.
-    tracker.resumedAt(slotPosition(setup, startLsn));
+    if (snapshot == null) {
+      reader.open(term.epoch() > 0);
+      // The slot is this stream's now: where it stands, not where prepare() found it, is the start.
+      tracker.resumedAt(slotPosition(setup, startLsn));
+    } else {
+      // No slot yet: the reader thread creates it once the snapshot is confirmed, at startLsn.
+      reader.openAfter(snapshot, term.epoch() > 0);
+    }
     started = true;
     for (Thread t : stageThreads) {
       t.start();
     }
     readerThread = thread("pgcdc-slot-reader", reader);
     readerThread.start();
-    LOG.info("streaming slot {} from {} to exchange {} at {} (epoch {})", source.slot(),
+    LOG.info(snapshot == null ? "streaming slot {} from {} to exchange {} at {} (epoch {})"
+        : "initial snapshot of slot {} at {} to exchange {} at {} (epoch {}); streaming follows", source.slot(),
         Lsn.format(tracker.flushedLsn()), config.rabbitmq().exchange(), config.rabbitmq().redactedUri(), term.epoch());
   }
 
@@ -231,6 +241,9 @@ public final class Pipeline implements AutoCloseable {
     if (!started) {
       // The stage threads never ran, so their onShutdown never will: release what they opened.
       handlers.forEach(EventHandler::onShutdown);
+      if (snapshot != null) {
+        snapshot.close();
+      }
     }
     if (journal != null) {
       journal.close();

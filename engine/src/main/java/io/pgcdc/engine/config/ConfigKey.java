@@ -22,6 +22,9 @@ public enum ConfigKey {
   SOURCE_PUBLISH_VIA_PARTITION_ROOT("source.publish_via_partition_root", "false", "true|false",
       "publish a partitioned table's rows under its own name instead of its partitions' (TRUNCATE of one partition"
           + " is then not published)"),
+  SOURCE_SNAPSHOT("source.snapshot", "never", "never|initial",
+      "initial: when pgcdc creates the slot, publish every row the published tables hold (op R) before the"
+          + " first change; a start that does not finish it leaves no slot, so the next start snapshots again"),
   SOURCE_STATUS_INTERVAL("source.status_interval", "1s", "100ms..30s",
       "keepalive interval of standby status updates; a moved flushed LSN is reported within 50 ms"),
   RABBITMQ_URI("sink.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:5672", "amqp[s]://user:password@host:port[/vhost]",

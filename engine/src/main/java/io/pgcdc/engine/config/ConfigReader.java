@@ -111,6 +111,23 @@ final class ConfigReader {
     return raw == null ? fallback : raw.items;
   }
 
+  /** One of {@code type}'s constants, written in lower case ({@code stop}, {@code initial}, ...). */
+  <E extends Enum<E>> E choice(ConfigKey key, E fallback, Class<E> type) {
+    E[] all = type.getEnumConstants();
+    return convert(key, fallback, t -> {
+      for (E e : all) {
+        if (e.name().equalsIgnoreCase(t)) {
+          return e;
+        }
+      }
+      List<String> names = new ArrayList<>();
+      for (E e : all) {
+        names.add(e.name().toLowerCase(Locale.ROOT));
+      }
+      throw new IllegalArgumentException("must be " + String.join(" or ", names));
+    });
+  }
+
   boolean bool(ConfigKey key, boolean fallback) {
     return convert(key, fallback, t -> {
       switch (t.toLowerCase(Locale.ROOT)) {

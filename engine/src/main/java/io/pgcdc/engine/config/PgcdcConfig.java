@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code source.create}</td><td>{@code true}</td><td>true|false</td></tr>
  *   <tr><td>{@code source.publish_via_partition_root}</td><td>{@code false}</td><td>true|false (the
  *       publication's option, set by pgcdc at start)</td></tr>
+ *   <tr><td>{@code source.snapshot}</td><td>{@code never}</td><td>never|initial (initial: the rows
+ *       already in the published tables as {@code op: R} events when pgcdc creates the slot)</td></tr>
  *   <tr><td>{@code source.status_interval}</td><td>{@code 1s}</td><td>100ms..30s</td></tr>
  *   <tr><td>{@code sink.rabbitmq.uri}</td><td>{@code amqp://guest:guest@127.0.0.1:5672}</td>
  *       <td>{@code amqp[s]://user:password@host[:port][/vhost]}</td></tr>
@@ -93,13 +95,31 @@ public record PgcdcConfig(
   /** Section {@code source:}: the PostgreSQL database, its slot and publication. */
   public record Source(String url, String user, String password, String slot, String publication,
                        List<TablePattern> tables, boolean create, boolean publishViaPartitionRoot,
-                       Duration statusInterval) {
+                       Duration statusInterval, Snapshot snapshot) {
     public static final String DEFAULT_SLOT = "pgcdc_slot";
     public static final String DEFAULT_PUBLICATION = "pgcdc_pub";
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(1);
 
     public Source {
       tables = List.copyOf(tables);
+    }
+
+    /** Without an initial snapshot ({@code source.snapshot: never}). */
+    public Source(String url, String user, String password, String slot, String publication,
+                  List<TablePattern> tables, boolean create, boolean publishViaPartitionRoot, Duration statusInterval) {
+      this(url, user, password, slot, publication, tables, create, publishViaPartitionRoot, statusInterval,
+          Snapshot.NEVER);
+    }
+
+    /** {@code source.snapshot}: whether the rows already in the tables are published when the slot is created. */
+    public enum Snapshot {
+      /** Only changes committed after the slot was created (PostgreSQL's own slot semantics). */
+      NEVER,
+      /**
+       * When pgcdc creates the slot: every row of the published tables, read in the snapshot the slot
+       * starts at, as {@code op: R} events ahead of the first change.
+       */
+      INITIAL
     }
 
     /** {@code user} and (when not empty) {@code password} for {@code DriverManager.getConnection}. */
@@ -121,7 +141,8 @@ public record PgcdcConfig(
     public String toString() {
       return "Source[url=" + redactedUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
           + ", slot=" + slot + ", publication=" + publication + ", tables=" + tables + ", create=" + create
-          + ", statusInterval=" + Units.formatDuration(statusInterval) + "]";
+          + ", statusInterval=" + Units.formatDuration(statusInterval) + ", snapshot="
+          + snapshot.name().toLowerCase(Locale.ROOT) + "]";
     }
   }
 
@@ -285,7 +306,12 @@ public record PgcdcConfig(
     boolean viaRoot = r.bool(SOURCE_PUBLISH_VIA_PARTITION_ROOT, false);
     Duration status = r.duration(SOURCE_STATUS_INTERVAL, Source.DEFAULT_STATUS_INTERVAL,
         Duration.ofMillis(100), Duration.ofSeconds(30));
-    return new Source(url, user, password, slot, publication, tables, create, viaRoot, status);
+    Source.Snapshot snapshot = r.choice(SOURCE_SNAPSHOT, Source.Snapshot.NEVER, Source.Snapshot.class);
+    if (snapshot == Source.Snapshot.INITIAL && !create) {
+      r.problem(r.context(SOURCE_SNAPSHOT) + "needs source.create: true (the snapshot is taken when pgcdc"
+          + " creates the slot)");
+    }
+    return new Source(url, user, password, slot, publication, tables, create, viaRoot, status, snapshot);
   }
 
   /** {@code source.url} from libpq's variables, or null when none of them is set. */
@@ -325,13 +351,7 @@ public record PgcdcConfig(
     if (routingKey.getBytes(StandardCharsets.UTF_8).length > 255) {
       r.problem(r.context(RABBITMQ_ROUTING_KEY) + "must be at most 255 bytes");
     }
-    RabbitMq.Unroutable unroutable = RabbitMq.Unroutable.STOP;
-    String unroutableText = r.text(RABBITMQ_UNROUTABLE, "stop");
-    try {
-      unroutable = RabbitMq.Unroutable.valueOf(unroutableText.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      r.problem(r.context(RABBITMQ_UNROUTABLE) + "must be stop or alternate");
-    }
+    RabbitMq.Unroutable unroutable = r.choice(RABBITMQ_UNROUTABLE, RabbitMq.Unroutable.STOP, RabbitMq.Unroutable.class);
     Optional<String> alternate = Optional.ofNullable(r.text(RABBITMQ_ALTERNATE_EXCHANGE, null)).filter(s -> !s.isBlank());
     if (unroutable == RabbitMq.Unroutable.ALTERNATE && alternate.isEmpty()) {
       r.problem("sink.rabbitmq.alternate_exchange: is required when sink.rabbitmq.unroutable=alternate "

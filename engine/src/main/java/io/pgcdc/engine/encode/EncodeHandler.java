@@ -150,7 +150,7 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
           catalog.loadTypes(types);
         }
       }
-      case INSERT -> row(event, out, 'I', used(event, ringOut, decoder.insert().relation()), null, (char) 0,
+      case INSERT -> row(event, out, event.snapshotRead() ? 'R' : 'I', used(event, ringOut, decoder.insert().relation()), null, (char) 0,
           decoder.insert().newTuple());
       case UPDATE -> {
         UpdateDecoder u = decoder.update();

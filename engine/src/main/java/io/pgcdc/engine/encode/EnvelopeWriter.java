@@ -39,9 +39,9 @@ final class EnvelopeWriter {
   private static final SerializedString XID = new SerializedString("xid");
   private static final SerializedString COMMIT_TS = new SerializedString("commit_ts");
   private static final SerializedString ORDINAL = new SerializedString("ordinal");
-  private static final String OPS = "IUDTMS";
+  private static final String OPS = "IUDTMSR";
   private static final int MAX_INT_DIGITS = 10;
-  private static final String[] OP_TEXT = {"I", "U", "D", "T", "M", "S"};
+  private static final String[] OP_TEXT = {"I", "U", "D", "T", "M", "S", "R"};
 
   private final OutboxStream stream = new OutboxStream();
   private final JsonGenerator g;

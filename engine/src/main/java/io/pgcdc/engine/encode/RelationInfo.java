@@ -14,7 +14,7 @@ import io.pgcdc.decoder.Relation;
  * <p>Immutable after construction but for {@link #schemaPending}; encode thread only.
  */
 final class RelationInfo {
-  private static final String OPS = "IUDT";
+  private static final String OPS = "IUDTR";
 
   final Relation relation;
   final SerializedString[] names;
@@ -40,7 +40,7 @@ final class RelationInfo {
     this.schemaRoutingKey = RoutingKeyTemplate.schemaKey(relation.namespace(), relation.name());
   }
 
-  /** Routing key for op {@code I}, {@code U}, {@code D} or {@code T}. */
+  /** Routing key for op {@code I}, {@code U}, {@code D}, {@code T} or {@code R}. */
   String routingKey(byte op) {
     return routingKeys[OPS.indexOf(op)];
   }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   op  old tuple   key        before            after          diff
  *   I   -           from new   null              new row        = after
+ *   R   -           (as I: a row of the initial snapshot)
  *   U   none (DEFAULT, key unchanged) from new  key only  new row  = after
  *   U   'K' (key changed)   from old   key only   new row        = after
  *   U   'O' (FULL)          from old   whole row  new row        columns that differ from before
@@ -63,7 +64,7 @@ final class RowEventWriter {
 
     boolean fullBefore = old != null && oldKind == UpdateDecoder.OLD_ROW;
     g.writeFieldName(BEFORE);
-    if (op == 'I') {
+    if (op == 'I' || op == 'R') {
       g.writeNull();
     } else {
       columns(info, old != null ? old : now, !fullBefore);

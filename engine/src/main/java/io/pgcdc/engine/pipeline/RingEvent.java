@@ -6,7 +6,8 @@ import java.util.Arrays;
  * One preallocated slot of the Disruptor ring: a pgoutput message as it moves through the stages.
  *
  * <pre>
- *   SlotReader     wal[0..walLength), walStart          (copied from the replication stream)
+ *   SlotReader     wal[0..walLength), walStart,         (copied from the replication stream,
+ *                  snapshotRead                          or an initial snapshot's row: op R)
  *   DecodeHandler  kind, xid, commitLsn, commitMicros,  (transaction context of the message)
  *                  txEndLsn (Commit only)
  *   EncodeHandler  outbox                                (AMQP messages, bodies back to back)
@@ -26,6 +27,7 @@ public final class RingEvent {
   private byte[] wal = new byte[INITIAL_WAL_BYTES];
   private int walLength;
   private long walStart;
+  private boolean snapshotRead;
 
   long xid;
   long commitLsn;
@@ -49,7 +51,17 @@ public final class RingEvent {
     System.arraycopy(src, offset, wal, 0, length);
     walLength = length;
     walStart = start;
+    snapshotRead = false;
     txEndLsn = 0;
+  }
+
+  /** Marks the message just copied as part of an initial snapshot: its Insert is a snapshot read (op R). */
+  public void markSnapshotRead() {
+    snapshotRead = true;
+  }
+
+  public boolean snapshotRead() {
+    return snapshotRead;
   }
 
   public byte[] wal() {

@@ -121,6 +121,11 @@ public final class SlotReader implements Runnable {
   private volatile long serverLsn;
   private volatile String reconnectFailure;
   private volatile boolean connected;
+  /** The initial snapshot to deliver before the first stream is opened; null when none (or delivered). */
+  private InitialSnapshot snapshot;
+  private boolean takeOverAfterSnapshot;
+  /** True while the snapshot's events are published: they are marked as snapshot reads (op R). */
+  private boolean snapshotting;
 
   /** How the reader gets a replication stream; tests script one. */
   interface StreamSource {
@@ -202,6 +207,58 @@ public final class SlotReader implements Runnable {
   }
 
   /**
+   * Instead of {@link #open}: the reader thread first delivers {@code snapshot} (its events into
+   * the ring, then waits until every one is journaled and confirmed, then has it create the slot)
+   * and only then opens the stream; errors end the pipeline instead of reaching the caller.
+   */
+  public void openAfter(InitialSnapshot snapshot, boolean takeOver) {
+    this.snapshot = snapshot;
+    this.takeOverAfterSnapshot = takeOver;
+  }
+
+  /**
+   * Delivers the initial snapshot and opens the stream of the slot it created. A stop before the
+   * snapshot was confirmed ends the reader: no slot exists then, so the next start snapshots again.
+   */
+  private void deliverSnapshot() throws SQLException, PipelineException {
+    try (InitialSnapshot s = snapshot) {
+      snapshot = null;
+      connected = true; // to PostgreSQL through the snapshot's connections: healthy, not reconnecting
+      long commitLsn = s.consistentPoint() - 1;
+      snapshotting = true;
+      transactionOpen = true;
+      transactionCommit = commitLsn;
+      tracker.receiving(commitLsn);
+      s.produce((start, commit, txEnd, bytes, length) -> {
+        if (!control.reading()) {
+          throw stoppedInSnapshot(s);
+        }
+        publish(start, commit, txEnd, bytes, 0, length);
+      });
+      snapshotting = false;
+      transactionOpen = false;
+      tracker.receiving(ConfirmTracker.NONE);
+      long last = ring.getCursor();
+      while (tracker.releasedSequence().get() < last) {
+        if (!control.reading()) {
+          throw stoppedInSnapshot(s);
+        }
+        control.checkRunning();
+        tracker.release();
+        LockSupport.parkNanos(FULL_PARK_NANOS);
+      }
+      s.finish();
+    }
+    open(takeOverAfterSnapshot);
+  }
+
+  private static PipelineControl.Halted stoppedInSnapshot(InitialSnapshot s) {
+    LOG.warn("stopped during the initial snapshot ({} rows read): no replication slot was created, so the next"
+        + " start takes the snapshot again", s.rows());
+    return PipelineControl.Halted.INSTANCE;
+  }
+
+  /**
    * The walsender's "publication ... does not exist" (undefined_object): pgoutput looks the
    * publication up as of each decoded change, so once it was dropped (or is created only later),
    * every reconnect fails at the same change. Reconnecting would start a walsender that re-decodes
@@ -237,6 +294,14 @@ public final class SlotReader implements Runnable {
   @Override
   public void run() {
     try {
+      if (snapshot != null) {
+        try {
+          deliverSnapshot();
+        } catch (SQLException e) {
+          throw new PipelineException("the initial snapshot failed: " + e.getMessage() + "; no replication slot"
+              + " was created, so the next start takes the snapshot again", e);
+        }
+      }
       while (control.reading()) {
         try {
           readUntilStopped();
@@ -330,7 +395,11 @@ public final class SlotReader implements Runnable {
   private void publish(long start, long commitLsn, long txEndLsn, byte[] src, int offset, int length)
       throws SQLException {
     long sequence = claim();
-    ring.get(sequence).copyWal(start, src, offset, length);
+    RingEvent event = ring.get(sequence);
+    event.copyWal(start, src, offset, length);
+    if (snapshotting) {
+      event.markSnapshotRead();
+    }
     tracker.published(sequence, commitLsn, txEndLsn);
     ring.publish(sequence);
     receivedLsn = start;
@@ -532,7 +601,7 @@ public final class SlotReader implements Runnable {
   /** Reports the flushed LSN; never after a failure, so a failed event's LSN is never confirmed. */
   private void sendStatus() throws SQLException {
     tracker.release();
-    if (control.failed()) {
+    if (control.failed() || stream == null) { // no stream yet while an initial snapshot is delivered
       return;
     }
     long flushed = tracker.flushedLsn();

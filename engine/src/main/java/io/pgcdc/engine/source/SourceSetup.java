@@ -43,6 +43,7 @@ public final class SourceSetup {
   private final ReplicationConnections connections;
   private final PgcdcConfig.Source config;
   private boolean superuser;
+  private InitialSnapshot snapshot;
 
   public SourceSetup(ReplicationConnections connections) {
     this.connections = connections;
@@ -52,7 +53,8 @@ public final class SourceSetup {
   /**
    * Runs the preflight and prepares publication and slot.
    *
-   * @return the slot's {@code confirmed_flush_lsn}, where streaming will resume
+   * @return the slot's {@code confirmed_flush_lsn}, where streaming will resume (with an initial
+   *     snapshot: where the slot will start, see {@link #initialSnapshot})
    * @throws PipelineException one line: what is wrong and how to fix it
    */
   public long prepare() throws PipelineException {
@@ -222,6 +224,10 @@ public final class SourceSetup {
         throw new PipelineException("replication slot '" + config.slot() + "' does not exist: create it with"
             + " 'pgcdc slot create' or set source.create=true");
       }
+      if (config.snapshot() == PgcdcConfig.Source.Snapshot.INITIAL) {
+        snapshot = InitialSnapshot.begin(connections);
+        return snapshot.consistentPoint();
+      }
       try (PreparedStatement s = c.prepareStatement(
           "SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
         s.setString(1, config.slot());
@@ -233,8 +239,21 @@ public final class SourceSetup {
         }
       }
     }
+    if (config.snapshot() == PgcdcConfig.Source.Snapshot.INITIAL) {
+      LOG.info("replication slot {} exists: no initial snapshot (source.snapshot: initial snapshots only when pgcdc"
+          + " creates the slot)", config.slot());
+    }
     // The preflight failed the start on a slot of another plugin, database, one invalidated or two_phase.
     return slot.get().confirmedFlushLsn();
+  }
+
+  /**
+   * The initial snapshot {@link #prepare} began because it found no slot and {@code source.snapshot}
+   * is {@code initial}; the slot is created when it is delivered ({@link InitialSnapshot}). Null
+   * otherwise. The caller owns (closes) it.
+   */
+  public InitialSnapshot initialSnapshot() {
+    return snapshot;
   }
 
   /**

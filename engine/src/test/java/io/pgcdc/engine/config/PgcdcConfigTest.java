@@ -222,6 +222,25 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void snapshotIsNeverByDefaultAndInitialOnRequest() throws Exception {
+    assertThat(PgcdcConfig.parse(MINIMAL, Map.of()).source().snapshot()).isEqualTo(PgcdcConfig.Source.Snapshot.NEVER);
+    PgcdcConfig.Source s = PgcdcConfig.parse(MINIMAL, Map.of("PGCDC_SOURCE_SNAPSHOT", "initial")).source();
+    assertThat(s.snapshot()).isEqualTo(PgcdcConfig.Source.Snapshot.INITIAL);
+    assertThat(s.toString()).contains("snapshot=initial");
+  }
+
+  @Test
+  void aBadSnapshotSettingAndOneWithoutCreateAreOneLineEach() {
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "  snapshot: always\n", Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "source.snapshot=always: must be never or initial"));
+    assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "  snapshot: initial\n  create: false\n", Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "source.snapshot=initial: needs source.create: true (the snapshot is taken when pgcdc creates"
+                + " the slot)"));
+  }
+
+  @Test
   void unknownKeySuggestsTheNearestValidKey() {
     assertThatThrownBy(() -> PgcdcConfig.parse(MINIMAL + "  slott: x\nsink:\n  rabitmq:\n    uri: amqp://h\n", Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(

@@ -19,10 +19,17 @@ import java.util.Optional;
  * @param exchange exchange, unique per test
  * @param journalDir this node's own journal directory
  * @param cluster the {@code cluster} section; empty = standalone
+ * @param initialSnapshot {@code source.snapshot: initial} when true, else the default ({@code never})
  */
 public record NodeConfig(
     String jdbcUrl, String user, String slot, String publication, String amqpUri, String exchange,
-    Path journalDir, Optional<Cluster> cluster) {
+    Path journalDir, Optional<Cluster> cluster, boolean initialSnapshot) {
+
+  /** A node without an initial snapshot. */
+  public NodeConfig(String jdbcUrl, String user, String slot, String publication, String amqpUri, String exchange,
+      Path journalDir, Optional<Cluster> cluster) {
+    this(jdbcUrl, user, slot, publication, amqpUri, exchange, journalDir, cluster, false);
+  }
 
   /**
    * A cluster member's section.
@@ -37,7 +44,13 @@ public record NodeConfig(
 
   /** This config as a member of {@code cluster}, journaling into {@code journalDir}. */
   public NodeConfig withCluster(Cluster cluster, Path journalDir) {
-    return new NodeConfig(jdbcUrl, user, slot, publication, amqpUri, exchange, journalDir, Optional.of(cluster));
+    return new NodeConfig(jdbcUrl, user, slot, publication, amqpUri, exchange, journalDir, Optional.of(cluster),
+        initialSnapshot);
+  }
+
+  /** This config with {@code source.snapshot: initial}. */
+  public NodeConfig withInitialSnapshot() {
+    return new NodeConfig(jdbcUrl, user, slot, publication, amqpUri, exchange, journalDir, cluster, true);
   }
 
   /** The YAML text {@code pgcdc run} reads. */
@@ -49,6 +62,7 @@ public record NodeConfig(
         .append("  slot: ").append(slot).append('\n')
         .append("  publication: ").append(publication).append('\n')
         .append("  tables: [\"public.").append(RowWriter.TABLE).append("\"]\n")
+        .append(initialSnapshot ? "  snapshot: initial\n" : "")
         .append("sink:\n")
         .append("  rabbitmq:\n")
         .append("    uri: ").append(quote(amqpUri)).append('\n')
