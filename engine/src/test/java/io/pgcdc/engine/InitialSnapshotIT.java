@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgcdc.decoder.Lsn;
 import io.pgcdc.engine.PipelineFixture.Message;
+import io.pgcdc.engine.config.PgcdcConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -218,6 +220,39 @@ class InitialSnapshotIT {
       assertThat(ids).hasSize(250).doesNotHaveDuplicates();
       assertThat(batches).extracting(m -> m.properties().getMessageId().replaceAll(".*/", ""))
           .containsExactly("0-99", "100-199", "200-249");
+    }
+  }
+
+  @Test
+  void rowSecurityThatWouldHideRowsFailsTheSnapshotInsteadOfThinningIt() throws Exception {
+    String role = "e_snap_rls_" + UUID.randomUUID().toString().substring(0, 8);
+    PipelineFixture f = new PipelineFixture("e_snap_rls").bindQueue();
+    try (f) {
+      // A role with REPLICATION that owns its table and publication, not a superuser: row security applies.
+      f.sql("CREATE ROLE " + role + " LOGIN REPLICATION", "GRANT CREATE ON DATABASE " + f.database + " TO " + role,
+          "CREATE TABLE t (id int PRIMARY KEY, team text)", "ALTER TABLE t OWNER TO " + role,
+          "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+          "ALTER TABLE t ENABLE ROW LEVEL SECURITY", "ALTER TABLE t FORCE ROW LEVEL SECURITY",
+          "CREATE POLICY team_a ON t USING (team = 'a')");
+      String yaml = f.yaml(SNAPSHOT, "").replace("  user: " + f.pg.user() + "\n", "  user: " + role + "\n");
+      f.pipeline = Pipeline.start(PgcdcConfig.parse(yaml, Map.of()), f.metrics, Term.standalone());
+      Pipeline failing = f.pipeline;
+      await("the pipeline stops").atMost(Duration.ofSeconds(30)).until(() -> failing.terminated().isDone());
+      assertThat(PipelineFixture.failureOf(f.pipeline)).hasMessageContaining("the initial snapshot failed")
+          .hasMessageContaining("row-level security").hasMessageContaining("no replication slot was created");
+      assertThat(f.queryText("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+          .isEqualTo("0");
+      assertThat(f.drain(f.queue)).extracting(Message::routingKey).doesNotContain("public.t");
+
+      // Without FORCE the owner reads every row: the same role snapshots and creates the slot.
+      f.sql("ALTER TABLE t NO FORCE ROW LEVEL SECURITY");
+      f.pipeline = Pipeline.start(PgcdcConfig.parse(yaml, Map.of()), f.metrics, Term.standalone());
+      assertThat(f.take("public.t", 2)).extracting(m -> JSON.readTree(m.body()).get("after").get("id").asInt())
+          .containsExactly(1, 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> f.queryText(
+          "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'").equals("1"));
+    } finally {
+      f.pg.execute("DROP ROLE IF EXISTS " + role);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.pgcdc.engine.source;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,27 +7,26 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A table of the publication as pgoutput would describe it in a Relation message: the columns
- * pgoutput sends (not dropped, not generated, within the publication's column list on PostgreSQL
- * 15+) in {@code attnum} order, flagged as key the way pgoutput flags them (every column under
- * REPLICA IDENTITY FULL, the primary key's under DEFAULT, the index's under USING INDEX, none under
- * NOTHING), and the publication's row filter. Read inside the snapshot's transaction, so the
- * columns are those of the snapshot.
+ * pgoutput sends (not dropped, not generated) in {@code attnum} order, flagged as key the way
+ * pgoutput flags them (every column under REPLICA IDENTITY FULL, the primary key's under DEFAULT,
+ * the index's under USING INDEX, none under NOTHING). Read inside the snapshot's transaction, so
+ * the columns are those of the snapshot.
+ *
+ * <p>No column lists or row filters (PostgreSQL 15 publications): pgcdc snapshots only when it
+ * manages the publication ({@code source.create}), and the table lists it sets have neither.
  */
 record SnapshotTable(int oid, String schema, String name, boolean partitioned, byte replicaIdentity,
-                     List<Column> columns, String rowFilter) {
+                     List<Column> columns) {
 
   /** One column of the Relation message. */
   record Column(String name, int typeOid, int typmod, boolean key) {}
 
   /** The tables {@code publication} publishes (as pgoutput names them: roots or leaves), by name. */
   static List<SnapshotTable> of(Connection c, String publication) throws SQLException {
-    boolean v15 = c.getMetaData().getDatabaseMajorVersion() >= 15;
-    String sql = "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relreplident, "
-        + (v15 ? "pt.attnames, pt.rowfilter" : "NULL::name[], NULL::text")
+    String sql = "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relreplident"
         + " FROM pg_publication_tables pt JOIN pg_namespace n ON n.nspname = pt.schemaname"
         + " JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename"
         + " WHERE pt.pubname = ? ORDER BY n.nspname, c.relname";
@@ -37,18 +35,16 @@ record SnapshotTable(int oid, String schema, String name, boolean partitioned, b
       s.setString(1, publication);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          Array names = r.getArray(6);
-          Set<Object> columnList = names == null ? null : Set.of((Object[]) names.getArray());
           byte identity = (byte) r.getString(5).charAt(0);
           tables.add(new SnapshotTable(r.getInt(1), r.getString(2), r.getString(3), "p".equals(r.getString(4)),
-              identity, List.of(), r.getString(7)).withColumns(c, columnList));
+              identity, List.of()).withColumns(c));
         }
       }
     }
     return tables;
   }
 
-  private SnapshotTable withColumns(Connection c, Set<Object> columnList) throws SQLException {
+  private SnapshotTable withColumns(Connection c) throws SQLException {
     String sql = "SELECT a.attname, a.atttypid, a.atttypmod, EXISTS (SELECT 1 FROM pg_index i"
         + " WHERE i.indrelid = a.attrelid AND a.attnum = ANY (i.indkey)"
         + " AND CASE ? WHEN 'd' THEN i.indisprimary WHEN 'i' THEN i.indisreplident ELSE false END)"
@@ -61,20 +57,17 @@ record SnapshotTable(int oid, String schema, String name, boolean partitioned, b
       s.setInt(2, oid);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          String column = r.getString(1);
-          if (columnList == null || columnList.contains(column)) {
-            list.add(new Column(column, r.getInt(2), r.getInt(3), replicaIdentity == 'f' || r.getBoolean(4)));
-          }
+          list.add(new Column(r.getString(1), r.getInt(2), r.getInt(3), replicaIdentity == 'f' || r.getBoolean(4)));
         }
       }
     }
-    return new SnapshotTable(oid, schema, name, partitioned, replicaIdentity, List.copyOf(list), rowFilter);
+    return new SnapshotTable(oid, schema, name, partitioned, replicaIdentity, List.copyOf(list));
   }
 
   /**
    * The COPY that reads the table's rows as pgoutput would send them: its columns' text output, from
    * the table alone ({@code ONLY}: an inheritance child is a table of its own), or from all partitions
-   * of a partitioned table published as its root; filtered by the publication's row filter.
+   * of a partitioned table published as its root.
    */
   String copySql() {
     StringBuilder sql = new StringBuilder("COPY (SELECT ");
@@ -83,9 +76,6 @@ record SnapshotTable(int oid, String schema, String name, boolean partitioned, b
     }
     sql.append(" FROM ").append(partitioned ? "" : "ONLY ").append(SourceSetup.ident(schema)).append('.')
         .append(SourceSetup.ident(name));
-    if (rowFilter != null) {
-      sql.append(" WHERE ").append(rowFilter);
-    }
     return sql.append(") TO STDOUT").toString();
   }
 
