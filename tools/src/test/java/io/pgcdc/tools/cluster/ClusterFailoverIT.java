@@ -93,6 +93,10 @@ class ClusterFailoverIT {
   }
 
   private void startCluster(String zookeeper) throws Exception {
+    startCluster(zookeeper, false);
+  }
+
+  private void startCluster(String zookeeper, boolean initialSnapshot) throws Exception {
     String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
     // Watches the epoch znode from outside, as `pgcdc status` does, to time the election itself.
     observer = ZooKeeperConnection.create(
@@ -103,6 +107,7 @@ class ClusterFailoverIT {
     for (String id : List.of("n1", "n2", "n3")) {
       NodeConfig config = bed.config(id)
           .withCluster(new NodeConfig.Cluster(name, zookeeper, id, SESSION_TIMEOUT), bed.journalDir(id));
+      config = initialSnapshot ? config.withInitialSnapshot() : config;
       nodes.add(bed.node(id, config).start());
     }
   }
@@ -194,6 +199,37 @@ class ClusterFailoverIT {
     assertThat(elections).as("kill -> new epoch won").allSatisfy(e -> assertThat(e).isLessThanOrEqualTo(FAILOVER_TARGET));
     assertThat(failovers).as("kill -> rows of the new epoch arrive").allSatisfy(
         f -> assertThat(f).isLessThanOrEqualTo(FAILOVER_TARGET));
+  }
+
+  @Test
+  void killingTheLeaderMidSnapshotMakesTheNextLeaderSnapshotAgainAndLosesNothing() throws Exception {
+    int prefilled = 60_000;
+    bed.prefill(prefilled);
+    RowWriter writer = bed.writer(ROWS_PER_SECOND * 20, KEYS, ROWS_PER_SECOND).start();
+    startCluster(TestServers.zookeeper(), true);
+    PgcdcNode first = awaitLeader(FaultBed.PATIENCE);
+    bed.awaitStreaming(first, 5_000);
+
+    long epoch = highestEpoch();
+    first.kill();
+    assertThat(bed.slots()).as("slots right after the kill, mid-snapshot").doesNotContain(bed.slot());
+    awaitNewerEpochStreaming(epoch, System.nanoTime(), FAILOVER_TARGET.plusSeconds(20));
+    PgcdcNode next = awaitLeader(Duration.ofSeconds(10));
+    bed.awaitAllRowsWritten(writer);
+
+    // What the next leader publishes on its own (a new snapshot, then the stream) holds every row.
+    long committed = prefilled + writer.committed();
+    await("every row delivered by " + next.name()).atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(250))
+        .until(() -> deliveriesAfter(epoch).stream().map(Delivery::row).distinct().count() >= committed);
+    DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), deliveriesAfter(epoch), bed.slot());
+    assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
+    assertThat(DeliveryCheck.epochRegressions(bed.recorder().deliveries())).isEmpty();
+    assertThat(bed.slots()).containsExactly(bed.slot());
+  }
+
+  /** Row events stamped with an epoch above {@code epoch}. */
+  private List<Delivery> deliveriesAfter(long epoch) {
+    return bed.recorder().deliveries().stream().filter(d -> d.isRow() && d.epoch() > epoch).toList();
   }
 
   @Test

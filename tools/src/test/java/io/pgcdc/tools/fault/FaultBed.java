@@ -166,6 +166,35 @@ public final class FaultBed implements AutoCloseable {
     return node;
   }
 
+  /** Runs {@code statement} in the bed's database (e.g. rows that exist before any node starts). */
+  public void sql(String statement) throws SQLException {
+    try (java.sql.Connection c = postgres.connect(database); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  /**
+   * Writes {@code rows} rows straight into the fault table, under keys 100..115 (a {@link RowWriter}
+   * uses keys from 0, and the table is UNIQUE (k, seq)): the rows an initial snapshot finds.
+   */
+  public void prefill(int rows) throws SQLException {
+    sql("INSERT INTO " + RowWriter.TABLE + " (k, seq, payload) SELECT 100 + g % 16, g / 16, 'prefilled ' || g"
+        + " FROM generate_series(0, " + (rows - 1) + ") g");
+  }
+
+  /** The slots of the bed's database, temporary ones included. */
+  public List<String> slots() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (java.sql.Connection c = postgres.connect(database); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT slot_name FROM pg_replication_slots"
+             + " WHERE database = current_database()")) {
+      while (r.next()) {
+        names.add(r.getString(1));
+      }
+    }
+    return names;
+  }
+
   /** A writer of {@code rows} single-row transactions over {@code keys} keys at {@code rowsPerSecond} (not started). */
   public RowWriter writer(int rows, int keys, int rowsPerSecond) {
     RowWriter writer = new RowWriter(postgres, database, rows, keys, rowsPerSecond);
