@@ -10,35 +10,75 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Drains a backlog of 50 000 rows (five 10 000-row transactions) into a durable queue with
- * confirms and prints the rate; asserts nothing is lost and that the slot ends caught up. A
- * coarse figure for this shared machine, not a benchmark (that is the perf module's job).
+ * confirms and prints the rate; asserts nothing is lost and that the slot ends caught up. The same
+ * for an initial snapshot of 50 000 rows, next to a backlog of as many rows of the same table in
+ * the same run. Coarse figures for this shared machine, not a benchmark (that is the perf module's job).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BacklogThroughputIT {
   private static final int ROWS = 50_000;
+  private static final String TABLE = "CREATE TABLE events (id int PRIMARY KEY, payload text, at timestamptz DEFAULT now())";
+
+  /** {@link #ROWS} rows from id {@code first}, in 10 000-row transactions. */
+  private static void insertRows(PipelineFixture f, int first) throws Exception {
+    for (int t = 0; t < ROWS / 10_000; t++) {
+      int from = first + t * 10_000;
+      f.sql("INSERT INTO events (id, payload) SELECT g, md5(g::text) || md5((g + 1)::text)"
+          + " FROM generate_series(" + from + ", " + (from + 9_999) + ") g");
+    }
+  }
+
+  /** Seconds until the queue holds {@code messages}, counted from {@code start}. */
+  private static double secondsUntil(PipelineFixture f, long messages, long start) {
+    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(100))
+        .until(() -> f.channel.messageCount(f.queue) >= messages);
+    return (System.nanoTime() - start) / 1e9;
+  }
 
   @Test
   void drainsABacklogWithEveryRowConfirmedAndTheSlotCaughtUp() throws Exception {
     try (PipelineFixture f = new PipelineFixture("e_backlog").bindQueue()) {
-      f.sql("CREATE TABLE events (id int PRIMARY KEY, payload text, at timestamptz DEFAULT now())");
+      f.sql(TABLE);
       f.start().close();
-      for (int t = 0; t < ROWS / 10_000; t++) {
-        f.sql("INSERT INTO events (id, payload) SELECT g, md5(g::text) || md5((g + 1)::text)"
-            + " FROM generate_series(" + (t * 10_000 + 1) + ", " + ((t + 1) * 10_000) + ") g");
-      }
+      insertRows(f, 1);
       long target = f.currentWal();
 
       long start = System.nanoTime();
       f.start();
-      await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(100))
-          .until(() -> f.channel.messageCount(f.queue) >= ROWS + 1);
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = secondsUntil(f, ROWS + 1, start);
       System.out.printf("backlog of %d rows drained in %.2f s: %.0f events/s (end to end, confirms, persistent)%n",
           ROWS, seconds, ROWS / seconds);
 
       await().atMost(Duration.ofSeconds(20)).until(() -> f.slotFlushed() >= target);
       assertThat(f.channel.messageCount(f.queue)).isEqualTo(ROWS + 1);
       assertThat(f.metrics.events().getCount()).isEqualTo(ROWS + 1);
+      f.channel.queuePurge(f.queue);
+    }
+  }
+
+  @Test
+  void snapshotsATableAndDrainsAsManyRowsOfItAsABacklog() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_backlog_snap").bindQueue()) {
+      f.sql(TABLE);
+      insertRows(f, 1);
+
+      long start = System.nanoTime();
+      f.start("  snapshot: initial\n", "");
+      double snapshot = secondsUntil(f, ROWS + 1, start);
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.queryText(
+          "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'").equals("1"));
+      f.pipeline.close();
+      assertThat(f.channel.messageCount(f.queue)).as("schema event + rows").isEqualTo(ROWS + 1);
+      f.channel.queuePurge(f.queue);
+
+      insertRows(f, ROWS + 1);
+      start = System.nanoTime();
+      f.start();
+      double backlog = secondsUntil(f, ROWS + 1, start);
+      System.out.printf("initial snapshot of %d rows in %.2f s: %.0f events/s; a backlog of as many rows of the same"
+          + " table in %.2f s: %.0f events/s; snapshot / backlog = %.2f%n", ROWS, snapshot, ROWS / snapshot, backlog,
+          ROWS / backlog, backlog / snapshot);
+      assertThat(f.channel.messageCount(f.queue)).isEqualTo(ROWS + 1);
       f.channel.queuePurge(f.queue);
     }
   }
