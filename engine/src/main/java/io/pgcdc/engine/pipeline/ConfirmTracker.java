@@ -3,6 +3,7 @@ package io.pgcdc.engine.pipeline;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import io.pgcdc.decoder.Lsn;
+import io.pgcdc.decoder.PgTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfirmTracker {
   private static final Logger LOG = LoggerFactory.getLogger(ConfirmTracker.class);
-  private static final long UNIX_MINUS_PG_EPOCH_MICROS = 946_684_800_000_000L;
   /** No transaction in the reader's hands. */
   public static final long NONE = Long.MAX_VALUE;
 
@@ -227,7 +227,7 @@ public final class ConfirmTracker {
     long next = releasedTo + 1;
     if (next <= ring.getCursor() && next <= decoded.get()) {
       long pgMicros = ring.get(next).commitMicros;
-      oldestPendingCommitMicros = pgMicros == 0 ? 0 : pgMicros + UNIX_MINUS_PG_EPOCH_MICROS;
+      oldestPendingCommitMicros = pgMicros == 0 ? 0 : pgMicros + PgTimestamp.POSTGRES_EPOCH_MICROS;
     } else {
       oldestPendingCommitMicros = 0;
     }

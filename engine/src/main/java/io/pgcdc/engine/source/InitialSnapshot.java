@@ -1,6 +1,7 @@
 package io.pgcdc.engine.source;
 
 import io.pgcdc.decoder.Lsn;
+import io.pgcdc.decoder.PgTimestamp;
 import io.pgcdc.engine.PipelineException;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -50,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InitialSnapshot implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
-  private static final long UNIX_TO_POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
   private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final long PROGRESS_MASK = 4095;
 
@@ -143,7 +143,7 @@ public final class InitialSnapshot implements AutoCloseable {
     try (Statement s = sql.createStatement(); ResultSet r = s.executeQuery(
         "SELECT (extract(epoch FROM now()) * 1000000)::int8, txid_snapshot_xmin(txid_current_snapshot())")) {
       r.next();
-      micros = r.getLong(1) - UNIX_TO_POSTGRES_EPOCH_MICROS;
+      micros = r.getLong(1) - PgTimestamp.POSTGRES_EPOCH_MICROS;
       xid = (int) r.getLong(2);
     }
     List<SnapshotTable> tables = SnapshotTable.of(sql, connections.config().publication());
