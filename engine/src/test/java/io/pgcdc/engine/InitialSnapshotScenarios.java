@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -128,6 +129,38 @@ abstract class InitialSnapshotScenarios {
       JsonNode next = JSON.readTree(f.take("public.t", 1).get(0).body());
       assertThat(next.get("op").asText()).as("a slot that exists is not snapshotted again").isEqualTo("I");
       assertThat(f.untaken()).extracting(Message::routingKey).doesNotContain("public.t");
+    }
+  }
+
+  @Test
+  void aSnapshotWhoseConnectionIsKilledIsTakenAgainWithoutStoppingThePipeline() throws Exception {
+    try (PipelineFixture f = new PipelineFixture("e_snap_kill", server()).bindQueue()) {
+      // Wide rows, so that the server is still sending the COPY when its backend is terminated.
+      f.sql("CREATE TABLE t (id int PRIMARY KEY, v text)",
+          "INSERT INTO t SELECT g, repeat(md5(g::text), 32) FROM generate_series(1, 10000) g");
+      f.start(SNAPSHOT, "    max_in_flight: 1\n");
+      f.receive(100);
+      assertThat(f.queryText("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname ="
+          + " current_database() AND application_name = 'pgcdc' AND query LIKE 'COPY%'")).isEqualTo("1");
+
+      Pipeline p = f.pipeline;
+      await().atMost(Duration.ofSeconds(120)).failFast("the pipeline stopped", () -> p.terminated().isDone())
+          .until(() -> f.queryText("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'")
+              .equals("1"));
+      assertThat(f.pipeline.problem()).isEmpty();
+      // Rows by snapshot (commit LSN): the interrupted one, then the one the slot was created from.
+      TreeMap<Long, Set<Integer>> snapshots = new TreeMap<>();
+      for (Message m : f.drain(f.queue)) {
+        JsonNode e = JSON.readTree(m.body());
+        if (m.routingKey().equals("public.t")) {
+          assertThat(e.get("op").asText()).isEqualTo("R");
+          snapshots.computeIfAbsent(Lsn.parse(e.get("commit_lsn").asText()), k -> new HashSet<>())
+              .add(e.get("key").get("id").asInt());
+        }
+      }
+      assertThat(snapshots).hasSize(2);
+      Set<Integer> ids = snapshots.lastEntry().getValue();
+      assertThat(ids).as("rows of the snapshot the slot was created from").hasSize(10000);
     }
   }
 

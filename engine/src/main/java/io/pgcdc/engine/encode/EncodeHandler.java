@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  *   Insert/Update/Delete -&gt; [schema event  _schema.&lt;schema&gt;.&lt;table&gt;   columns + Avro record schema]
  *                         one row event  {id, op, schema, table, lsn, commit_lsn, xid, commit_ts,
  *                                           ordinal, key, before, after, diff, unchanged_toast}
+ *                         (op R for an Insert of the initial snapshot: RingEvent#snapshotRead)
  *   Truncate           -&gt; [schema events], one event per table, op T, options
  *   Message            -&gt; _message.&lt;prefix&gt;, content as text or base64
  *   Commit, Origin, Type -&gt; nothing
@@ -150,8 +151,8 @@ public final class EncodeHandler implements EventHandler<RingEvent> {
           catalog.loadTypes(types);
         }
       }
-      case INSERT -> row(event, out, event.snapshotRead() ? 'R' : 'I', used(event, ringOut, decoder.insert().relation()), null, (char) 0,
-          decoder.insert().newTuple());
+      case INSERT -> row(event, out, event.snapshotRead() ? 'R' : 'I',
+          used(event, ringOut, decoder.insert().relation()), null, (char) 0, decoder.insert().newTuple());
       case UPDATE -> {
         UpdateDecoder u = decoder.update();
         row(event, out, 'U', used(event, ringOut, u.relation()), u.hasOldTuple() ? u.oldTuple() : null,

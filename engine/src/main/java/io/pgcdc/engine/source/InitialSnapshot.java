@@ -120,6 +120,17 @@ public final class InitialSnapshot implements AutoCloseable {
     }
   }
 
+  /**
+   * True for a lost or refused connection (SQLSTATE class 08, or 57P01–57P03: the server shutting
+   * down, terminating the backend, or not accepting connections yet), after which a new snapshot may
+   * succeed; false for errors a new snapshot would repeat (privileges, row security, bad data).
+   */
+  static boolean isConnectionFailure(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03"));
+  }
+
   /** The LSN the slot will start at: the snapshot's. */
   public long consistentPoint() {
     return consistentPoint;

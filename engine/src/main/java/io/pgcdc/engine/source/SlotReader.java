@@ -219,37 +219,81 @@ public final class SlotReader implements Runnable {
   /**
    * Delivers the initial snapshot and opens the stream of the slot it created. A stop before the
    * snapshot was confirmed ends the reader: no slot exists then, so the next start snapshots again.
+   * A lost connection (a database restart, a terminated backend) takes a new snapshot once the
+   * database answers again, as streaming reconnects: the ring then holds the interrupted snapshot's
+   * events without their Commit, like a transaction the server re-sends after a reconnect.
    */
-  private void deliverSnapshot() throws SQLException, PipelineException {
-    try (InitialSnapshot s = snapshot) {
-      snapshot = null;
-      connected = true; // to PostgreSQL through the snapshot's connections: healthy, not reconnecting
-      long commitLsn = s.consistentPoint() - 1;
-      snapshotting = true;
-      transactionOpen = true;
-      transactionCommit = commitLsn;
-      tracker.receiving(commitLsn);
+  private void deliverSnapshot() throws PipelineException {
+    InitialSnapshot s = snapshot;
+    snapshot = null;
+    while (true) {
+      try (InitialSnapshot current = s) {
+        deliver(current);
+        break;
+      } catch (SQLException e) {
+        if (!InitialSnapshot.isConnectionFailure(e)) {
+          throw new PipelineException("the initial snapshot failed: " + e.getMessage() + "; no replication slot"
+              + " was created, so the next start takes the snapshot again", e);
+        }
+        LOG.warn("initial snapshot interrupted after {} rows ({}); it is taken again once PostgreSQL answers",
+            s.rows(), e.getMessage());
+        s = snapshotAgain();
+      }
+    }
+    open(takeOverAfterSnapshot);
+  }
+
+  /** Publishes {@code s}, waits until every event of it is released, then has it create the slot. */
+  private void deliver(InitialSnapshot s) throws SQLException, PipelineException {
+    connected = true; // to PostgreSQL through the snapshot's connections: healthy, not reconnecting
+    long commitLsn = s.consistentPoint() - 1;
+    snapshotting = true;
+    transactionOpen = true;
+    transactionCommit = commitLsn;
+    tracker.receiving(commitLsn);
+    try {
       s.produce((start, commit, txEnd, bytes, length) -> {
         if (!control.reading()) {
           throw stoppedInSnapshot(s);
         }
         publish(start, commit, txEnd, bytes, 0, length);
       });
+    } finally {
       snapshotting = false;
       transactionOpen = false;
       tracker.receiving(ConfirmTracker.NONE);
-      long last = ring.getCursor();
-      while (tracker.releasedSequence().get() < last) {
-        if (!control.reading()) {
-          throw stoppedInSnapshot(s);
-        }
-        control.checkRunning();
-        tracker.release();
-        LockSupport.parkNanos(FULL_PARK_NANOS);
-      }
-      s.finish();
     }
-    open(takeOverAfterSnapshot);
+    long last = ring.getCursor();
+    while (tracker.releasedSequence().get() < last) {
+      if (!control.reading()) {
+        throw stoppedInSnapshot(s);
+      }
+      control.checkRunning();
+      tracker.release();
+      LockSupport.parkNanos(FULL_PARK_NANOS);
+    }
+    s.finish();
+  }
+
+  /** A new snapshot, retried with backoff while PostgreSQL does not answer; Halted when stopped meanwhile. */
+  private InitialSnapshot snapshotAgain() {
+    connected = false;
+    long backoff = TimeUnit.MILLISECONDS.toNanos(200);
+    while (true) {
+      control.checkRunning();
+      if (!control.reading()) {
+        throw PipelineControl.Halted.INSTANCE;
+      }
+      LockSupport.parkNanos(backoff);
+      try {
+        InitialSnapshot s = setup.beginSnapshot();
+        reconnectFailure = null;
+        return s;
+      } catch (SQLException e) {
+        failedAgain("initial snapshot: cannot begin again", e);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      }
+    }
   }
 
   private static PipelineControl.Halted stoppedInSnapshot(InitialSnapshot s) {
@@ -295,12 +339,7 @@ public final class SlotReader implements Runnable {
   public void run() {
     try {
       if (snapshot != null) {
-        try {
-          deliverSnapshot();
-        } catch (SQLException e) {
-          throw new PipelineException("the initial snapshot failed: " + e.getMessage() + "; no replication slot"
-              + " was created, so the next start takes the snapshot again", e);
-        }
+        deliverSnapshot();
       }
       while (control.reading()) {
         try {
@@ -646,18 +685,25 @@ public final class SlotReader implements Runnable {
         return;
       } catch (SQLException e) {
         closeStream();
-        // Each new reason once at WARN (a rotated password, a dropped role): retried at debug.
-        String why = String.valueOf(e.getMessage());
-        if (why.equals(reconnectFailure)) {
-          LOG.debug("reconnect failed again: {}", why);
-        } else {
-          LOG.warn("reconnect to slot {} failed ({}); retrying with backoff up to 10 s", slot, why);
-        }
-        reconnectFailure = why;
+        failedAgain("reconnect to slot " + slot + " failed", e);
         LockSupport.parkNanos(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
       }
     }
+  }
+
+  /**
+   * Records a failed attempt to reach PostgreSQL ({@link #reconnectFailure}, shown by /health): each
+   * new reason once at WARN (a rotated password, a dropped role), the same one again at debug.
+   */
+  private void failedAgain(String what, SQLException e) {
+    String why = String.valueOf(e.getMessage());
+    if (why.equals(reconnectFailure)) {
+      LOG.debug("{} again: {}", what, why);
+    } else {
+      LOG.warn("{} ({}); retrying with backoff up to 10 s", what, why);
+    }
+    reconnectFailure = why;
   }
 
   private void openStream() throws SQLException {

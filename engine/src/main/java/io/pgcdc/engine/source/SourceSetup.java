@@ -225,7 +225,7 @@ public final class SourceSetup {
             + " 'pgcdc slot create' or set source.create=true");
       }
       if (config.snapshot() == PgcdcConfig.Source.Snapshot.INITIAL) {
-        snapshot = InitialSnapshot.begin(connections);
+        snapshot = beginSnapshot();
         return snapshot.consistentPoint();
       }
       try (PreparedStatement s = c.prepareStatement(
@@ -254,6 +254,11 @@ public final class SourceSetup {
    */
   public InitialSnapshot initialSnapshot() {
     return snapshot;
+  }
+
+  /** A new initial snapshot (its temporary slot and exported snapshot), e.g. after the last one lost its connection. */
+  public InitialSnapshot beginSnapshot() throws SQLException {
+    return InitialSnapshot.begin(connections);
   }
 
   /**
