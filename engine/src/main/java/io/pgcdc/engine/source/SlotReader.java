@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * of the flushed LSN moving, and every {@code status_interval} regardless (keepalive).
  *
  * <pre>
+ *   first, with an InitialSnapshot ({@link #openAfter}): its Begin, Relations, Inserts, Commit into the ring
+ *         (marked snapshot reads), wait until all are released, it creates the slot; connection lost
+ *         meanwhile -&gt; a new snapshot once PostgreSQL answers; then open the stream as below
  *   loop: readPending() -- null --&gt; offer the server position (between transactions only)
  *                                    release + status + park
  *                       -- msg  --&gt; wait for a free slot (release + status while waiting)
