@@ -123,6 +123,12 @@ public final class NodeStatus implements PipelineStatus {
     return p == null ? 0 : p.ringCapacity();
   }
 
+  @Override
+  public long snapshotRows() {
+    Pipeline p = pipeline;
+    return p == null ? -1 : p.snapshotRows();
+  }
+
   /**
    * The pipeline's problem, else the node's own; a {@link Role#SUSPENDED} leader is unhealthy
    * (it publishes nothing and, without ZooKeeper, cannot tell whether it still leads).

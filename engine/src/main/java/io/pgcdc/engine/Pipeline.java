@@ -353,6 +353,11 @@ public final class Pipeline implements AutoCloseable {
     return tracker == null ? 0 : tracker.occupancy();
   }
 
+  /** See {@link io.pgcdc.engine.ops.PipelineStatus#snapshotRows()}. */
+  public long snapshotRows() {
+    return reader == null ? -1 : reader.snapshotRows();
+  }
+
   public long ringCapacity() {
     return ring == null ? 0 : ring.getBufferSize();
   }

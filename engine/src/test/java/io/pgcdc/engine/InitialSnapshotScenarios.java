@@ -107,6 +107,7 @@ abstract class InitialSnapshotScenarios {
       f.start(SNAPSHOT, "    max_in_flight: 1\n");
       f.receive(50);
       assertThat(f.pipeline.problem()).as("health while the snapshot is read").isEmpty();
+      assertThat(f.pipeline.snapshotRows()).as("rows read so far").isBetween(50L, 20000L);
       f.pipeline.close();
       assertThat(f.queryText("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot
           + "' OR slot_name LIKE 'pgcdc_snapshot_%'")).as("slots after a stop mid-snapshot").isEqualTo("0");
@@ -122,6 +123,7 @@ abstract class InitialSnapshotScenarios {
       assertThat(ids).hasSize(20000);
       await().atMost(Duration.ofSeconds(30)).until(() -> f.queryText(
           "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + f.slot + "'").equals("1"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.pipeline.snapshotRows() == -1);
       f.pipeline.close();
 
       f.start(SNAPSHOT, "");

@@ -83,6 +83,13 @@ final class HealthHandler implements HttpHandler {
       json.writeNumberField("lag_seconds", Lag.seconds(status, clock));
       json.writeNumberField("ring_occupancy", status.ringOccupancy());
       json.writeNumberField("ring_capacity", status.ringCapacity());
+      long snapshotRows = status.snapshotRows();
+      json.writeFieldName("snapshot_rows");
+      if (snapshotRows < 0) {
+        json.writeNull();
+      } else {
+        json.writeNumber(snapshotRows);
+      }
       json.writeEndObject();
     }
     return bytes.toByteArray();

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  *   pgcdc.source.lag.seconds        pgcdc_source_lag_seconds                   gauge
  *   pgcdc.epoch                     pgcdc_epoch                                gauge
  *   pgcdc.lsn.safety.violations     pgcdc_lsn_safety_violations                gauge, 0 unless pgcdc has a bug
+ *   pgcdc.snapshot.rows             pgcdc_snapshot_rows                        gauge, rows the initial snapshot in progress read; 0 when none
  *   pgcdc.role.leader               pgcdc_role_leader                          gauge, 1 when leader else 0
  *   pgcdc.role.suspended            pgcdc_role_suspended                       gauge, 1 when a leader lost ZooKeeper else 0
  *   pgcdc.role.standby              pgcdc_role_standby                         gauge, 1 when standby else 0
@@ -54,6 +55,7 @@ public final class PipelineMetrics {
   public static final String SOURCE_LAG_SECONDS = "pgcdc.source.lag.seconds";
   public static final String EPOCH = "pgcdc.epoch";
   public static final String LSN_SAFETY_VIOLATIONS = "pgcdc.lsn.safety.violations";
+  public static final String SNAPSHOT_ROWS = "pgcdc.snapshot.rows";
   /**
    * Prefix of the per-role 0/1 gauges. One series per role rather than a {@code role} label: the
    * bridge exports each Dropwizard metric as its own family and cannot merge them under one name.
@@ -147,6 +149,7 @@ public final class PipelineMetrics {
     gauge(SOURCE_LAG_SECONDS, () -> Lag.seconds(status, clock));
     gauge(EPOCH, status::epoch);
     gauge(LSN_SAFETY_VIOLATIONS, status::lsnSafetyViolations);
+    gauge(SNAPSHOT_ROWS, () -> Math.max(status.snapshotRows(), 0));
     for (Role role : Role.values()) {
       gauge(ROLE_PREFIX + role.label(), () -> status.role() == role ? 1 : 0);
     }

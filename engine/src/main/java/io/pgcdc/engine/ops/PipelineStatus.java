@@ -74,6 +74,12 @@ public interface PipelineStatus {
   long ringCapacity();
 
   /**
+   * Rows the initial snapshot being delivered has read so far ({@code source.snapshot: initial}),
+   * or -1 when none is (not configured, done, or the slot already existed).
+   */
+  long snapshotRows();
+
+  /**
    * Why this node is unhealthy ("not connected to PostgreSQL: ...", "pipeline stopped: ..."), or
    * empty when healthy. A standby waiting for leadership is healthy.
    */

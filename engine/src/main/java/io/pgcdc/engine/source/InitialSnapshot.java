@@ -65,7 +65,8 @@ public final class InitialSnapshot implements AutoCloseable {
   private final Connection sql;
   private final long consistentPoint;
   private final SnapshotMessages messages = new SnapshotMessages();
-  private long rows;
+  /** Written by the reader thread only; volatile for the ops thread's progress reads. */
+  private volatile long rows;
   private long nextProgressNanos = System.nanoTime() + PROGRESS_NANOS;
 
   private InitialSnapshot(ReplicationConnections connections, String temporarySlot, Connection replication,
@@ -136,7 +137,7 @@ public final class InitialSnapshot implements AutoCloseable {
     return consistentPoint;
   }
 
-  /** Rows produced so far. */
+  /** Rows produced so far; any thread. */
   public long rows() {
     return rows;
   }

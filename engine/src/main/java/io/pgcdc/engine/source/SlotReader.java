@@ -129,6 +129,8 @@ public final class SlotReader implements Runnable {
   private boolean takeOverAfterSnapshot;
   /** True while the snapshot's events are published: they are marked as snapshot reads (op R). */
   private boolean snapshotting;
+  /** The snapshot being delivered, for {@link #snapshotRows()}; null before and after. */
+  private volatile InitialSnapshot delivering;
 
   /** How the reader gets a replication stream; tests script one. */
   interface StreamSource {
@@ -243,11 +245,13 @@ public final class SlotReader implements Runnable {
         s = snapshotAgain();
       }
     }
+    delivering = null;
     open(takeOverAfterSnapshot);
   }
 
   /** Publishes {@code s}, waits until every event of it is released, then has it create the slot. */
   private void deliver(InitialSnapshot s) throws SQLException, PipelineException {
+    delivering = s;
     connected = true; // to PostgreSQL through the snapshot's connections: healthy, not reconnecting
     long commitLsn = s.consistentPoint() - 1;
     snapshotting = true;
@@ -785,6 +789,12 @@ public final class SlotReader implements Runnable {
   }
 
   /** Why the last attempt to reconnect failed, while reconnecting; null otherwise. Any thread. */
+  /** Rows the initial snapshot being delivered has read so far; -1 when none is. Any thread. */
+  public long snapshotRows() {
+    InitialSnapshot s = delivering;
+    return s == null ? -1 : s.rows();
+  }
+
   public String reconnectFailure() {
     return reconnectFailure;
   }

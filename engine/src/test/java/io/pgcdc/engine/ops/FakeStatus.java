@@ -18,6 +18,7 @@ final class FakeStatus implements PipelineStatus {
   volatile long lsnSafetyViolations;
   volatile long ringOccupancy;
   volatile long ringCapacity = 1024;
+  volatile long snapshotRows = -1;
   volatile String problem;
 
   @Override
@@ -83,6 +84,11 @@ final class FakeStatus implements PipelineStatus {
   @Override
   public long ringCapacity() {
     return ringCapacity;
+  }
+
+  @Override
+  public long snapshotRows() {
+    return snapshotRows;
   }
 
   @Override

@@ -81,6 +81,17 @@ class OpsServerTest {
     assertThat(json.get("lag_bytes").asLong()).isEqualTo(0x1_0000_00A0L - 0x16B3748L);
     assertThat(json.get("ring_occupancy").asLong()).isEqualTo(7);
     assertThat(json.get("ring_capacity").asLong()).isEqualTo(1024);
+    assertThat(json.get("snapshot_rows").isNull()).as("no snapshot in progress").isTrue();
+  }
+
+  @Test
+  void healthAndMetricsShowTheProgressOfAnInitialSnapshot() throws Exception {
+    status.snapshotRows = 123_456;
+
+    assertThat(new ObjectMapper().readTree(get("/health").body()).get("snapshot_rows").asLong()).isEqualTo(123_456);
+    assertThat(get("/metrics").body()).contains("pgcdc_snapshot_rows 123456.0");
+    status.snapshotRows = -1;
+    assertThat(get("/metrics").body()).contains("pgcdc_snapshot_rows 0.0");
   }
 
   @Test
