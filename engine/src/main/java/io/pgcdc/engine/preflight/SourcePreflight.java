@@ -51,8 +51,8 @@ public final class SourcePreflight {
     results.add(walSendersVerdict(integer("SELECT current_setting('max_wal_senders')::int"),
         integer("SELECT count(*)::int FROM pg_stat_replication")));
     int freeSlots = integer("SELECT current_setting('max_replication_slots')::int - count(*)::int FROM pg_replication_slots");
-    results.add(slotVerdict(source.slot(), SlotState.read(db, source.slot()), source.create(), freeSlots,
-        text("SELECT current_database()")));
+    results.add(slotVerdict(source.slot(), SlotState.read(db, source.slot()), source.create(),
+        source.snapshot() == PgcdcConfig.Source.Snapshot.INITIAL, freeSlots, text("SELECT current_database()")));
     boolean mayCreate = superuser || bool("SELECT has_database_privilege(current_database(), 'CREATE')");
     results.add(publicationVerdict(source.publication(), publication(), source.create(), superuser, mayCreate,
         source.user(), text("SELECT current_database()")));
@@ -156,6 +156,15 @@ public final class SourcePreflight {
   }
 
   static CheckResult slotVerdict(String name, Optional<SlotState> slot, boolean create, int freeSlots, String database) {
+    return slotVerdict(name, slot, create, false, freeSlots, database);
+  }
+
+  /**
+   * With {@code snapshot} ({@code source.snapshot: initial}) a missing slot needs two free slots: the
+   * snapshot's temporary one is still there when the slot is created from it.
+   */
+  static CheckResult slotVerdict(String name, Optional<SlotState> slot, boolean create, boolean snapshot,
+      int freeSlots, String database) {
     if (slot.isEmpty()) {
       if (!create) {
         return fail("slot " + name + " does not exist and source.create is false",
@@ -165,7 +174,13 @@ public final class SourcePreflight {
         return fail("slot " + name + " does not exist and every replication slot is in use (max_replication_slots)",
             "drop an unused slot (pgcdc slot drop) or raise max_replication_slots and restart PostgreSQL");
       }
-      return ok("slot " + name + " does not exist yet; pgcdc creates it at start (" + freeSlots + " slots free)");
+      if (snapshot && freeSlots < 2) {
+        return fail("slot " + name + " does not exist and source.snapshot: initial needs two free replication slots"
+            + " (a temporary one while the snapshot is read), " + freeSlots + " free (max_replication_slots)",
+            "drop an unused slot (pgcdc slot drop) or raise max_replication_slots and restart PostgreSQL");
+      }
+      return ok("slot " + name + " does not exist yet; pgcdc creates it at start" + (snapshot
+          ? ", after an initial snapshot of the published tables" : "") + " (" + freeSlots + " slots free)");
     }
     SlotState s = slot.get();
     if (!"logical".equals(s.slotType()) || !"pgoutput".equals(s.plugin())) {

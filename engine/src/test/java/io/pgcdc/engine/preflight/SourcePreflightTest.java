@@ -53,6 +53,12 @@ class SourcePreflightTest {
   void absentSlotPassesWhenItCanBeCreated() {
     assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), true, 3, "app").status()).isEqualTo(Status.OK);
     assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), true, 0, "app").status()).isEqualTo(Status.FAIL);
+    // An initial snapshot holds a temporary slot when the slot is created from it.
+    CheckResult snapshot = SourcePreflight.slotVerdict("s", Optional.empty(), true, true, 1, "app");
+    assertThat(snapshot.status()).isEqualTo(Status.FAIL);
+    assertThat(snapshot.what()).contains("two free replication slots").contains("1 free");
+    assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), true, true, 2, "app").what())
+        .contains("after an initial snapshot");
     assertThat(SourcePreflight.slotVerdict("s", Optional.empty(), false, 3, "app").fix())
         .contains("pgcdc slot create");
   }
