@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -278,6 +279,15 @@ public record PgcdcConfig(
       r.problem(r.context(SOURCE_URL) + "must look like jdbc:postgresql://host:5432/database");
     }
     String user = r.text(SOURCE_USER, env.getOrDefault("PGUSER", "postgres"));
+    String urlUser = urlParameter(url, "user");
+    if (urlUser != null && !urlUser.equals(user)) {
+      // pgjdbc lets the URL's user= win over the connection properties: make source.user say so.
+      if (r.isSet(SOURCE_USER)) {
+        r.problem(r.context(SOURCE_USER) + "differs from user=" + urlUser + " in source.url, which PostgreSQL's driver"
+            + " would use: name the user in one place");
+      }
+      user = urlUser;
+    }
     if (user.isBlank()) {
       r.problem(r.context(SOURCE_USER) + "must not be blank (name a role with REPLICATION)");
     }
@@ -312,6 +322,21 @@ public record PgcdcConfig(
           + " creates the slot)");
     }
     return new Source(url, user, password, slot, publication, tables, create, viaRoot, status, snapshot);
+  }
+
+  /** The value of query parameter {@code name} of a JDBC URL (URL-decoded), or null when absent. */
+  static String urlParameter(String url, String name) {
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String pair : url.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   /** {@code source.url} from libpq's variables, or null when none of them is set. */

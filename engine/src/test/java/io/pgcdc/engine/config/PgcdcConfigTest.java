@@ -332,6 +332,17 @@ class PgcdcConfigTest {
   }
 
   @Test
+  void aUserNamedInTheUrlIsTheSourceUserAndAConflictingSourceUserIsAProblem() throws Exception {
+    String url = "source:\n  url: jdbc:postgresql://h/db?ssl=true&user=app%5Fcdc\n";
+    assertThat(PgcdcConfig.parse(url, Map.of("PGUSER", "someone")).source().user()).isEqualTo("app_cdc");
+    assertThat(PgcdcConfig.parse(url + "  user: app_cdc\n", Map.of()).source().user()).isEqualTo("app_cdc");
+    assertThatThrownBy(() -> PgcdcConfig.parse(url + "  user: other\n", Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "source.user=other: differs from user=app_cdc in source.url, which PostgreSQL's driver would use: name"
+                + " the user in one place"));
+  }
+
+  @Test
   void invalidYamlIsOneLineWithThePosition() {
     assertThatThrownBy(() -> PgcdcConfig.parse("source:\n  url: [unclosed\n", Map.of()))
         .hasMessageStartingWith("configuration at line")
