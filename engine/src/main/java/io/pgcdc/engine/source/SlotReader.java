@@ -253,11 +253,8 @@ public final class SlotReader implements Runnable {
   private void deliver(InitialSnapshot s) throws SQLException, PipelineException {
     delivering = s;
     connected = true; // to PostgreSQL through the snapshot's connections: healthy, not reconnecting
-    long commitLsn = s.consistentPoint() - 1;
     snapshotting = true;
-    transactionOpen = true;
-    transactionCommit = commitLsn;
-    tracker.receiving(commitLsn);
+    transactionOpened(s.consistentPoint() - 1);
     try {
       s.produce((start, commit, txEnd, bytes, length) -> {
         if (!control.reading()) {
@@ -267,8 +264,7 @@ public final class SlotReader implements Runnable {
       });
     } finally {
       snapshotting = false;
-      transactionOpen = false;
-      tracker.receiving(ConfirmTracker.NONE);
+      transactionClosed();
     }
     long last = ring.getCursor();
     while (tracker.releasedSequence().get() < last) {
@@ -411,8 +407,7 @@ public final class SlotReader implements Runnable {
         publish(start, transactionOpen ? transactionCommit : start, commit ? commitEnd(message) : 0,
             message.array(), message.arrayOffset() + message.position(), message.remaining());
         if (transactionOpen && commit) {
-          transactionOpen = false;
-          tracker.receiving(ConfirmTracker.NONE);
+          transactionClosed();
         }
       }
       offerServerPosition(position);
@@ -528,9 +523,7 @@ public final class SlotReader implements Runnable {
     checkNotFlushedPast(commitLsn, xid);
     // Open before publishing anything: pgjdbc's last received LSN is already this transaction's
     // end, and the tracker must not follow it while the transaction is still on its way to the ring.
-    transactionOpen = true;
-    transactionCommit = commitLsn;
-    tracker.receiving(commitLsn);
+    transactionOpened(commitLsn);
     ByteBuffer b = ByteBuffer.wrap(synthetic);
     b.put(BEGIN).putLong(commitLsn).putLong(commitTime).putInt((int) xid);
     publish(commitLsn, commitLsn, 0, synthetic, 0, b.position());
@@ -544,8 +537,7 @@ public final class SlotReader implements Runnable {
     b.clear();
     b.put(COMMIT).put(flags).putLong(commitLsn).putLong(endLsn).putLong(commitTime);
     publish(endLsn, commitLsn, endLsn, synthetic, 0, b.position());
-    transactionOpen = false;
-    tracker.receiving(ConfirmTracker.NONE);
+    transactionClosed();
     lastCommitEnd = endLsn;
   }
 
@@ -564,9 +556,7 @@ public final class SlotReader implements Runnable {
         return false;
       }
       checkNotFlushedPast(finalLsn, Integer.toUnsignedLong(message.getInt(p + 17)));
-      transactionOpen = true;
-      transactionCommit = finalLsn;
-      tracker.receiving(finalLsn);
+      transactionOpened(finalLsn);
       return true;
     }
     if (type == COMMIT) {
@@ -609,6 +599,22 @@ public final class SlotReader implements Runnable {
           + " the flushed LSN was reported too far (pgcdc bug, please report this line)", xid,
           Lsn.format(commitLsn), Lsn.format(maxSentFlushed));
     }
+  }
+
+  /**
+   * A transaction committed at {@code commitLsn} is being received: the tracker holds the flushed
+   * LSN below it, and the server's position is not offered, until {@link #transactionClosed}.
+   */
+  private void transactionOpened(long commitLsn) {
+    transactionOpen = true;
+    transactionCommit = commitLsn;
+    tracker.receiving(commitLsn);
+  }
+
+  /** The open transaction is wholly in the ring (its Commit published), dropped, or abandoned. */
+  private void transactionClosed() {
+    transactionOpen = false;
+    tracker.receiving(ConfirmTracker.NONE);
   }
 
   /** Waits for a free slot, feeding status updates meanwhile; throws Halted when the pipeline halts. */
@@ -681,9 +687,8 @@ public final class SlotReader implements Runnable {
         // The server re-sends the open transaction from its Begin and in-progress streamed
         // transactions from their first change. Its events already in the ring keep their commit
         // LSN there, so the tracker still holds the flushed LSN below it.
-        transactionOpen = false;
+        transactionClosed();
         skippingTransaction = false;
-        tracker.receiving(ConfirmTracker.NONE);
         inStream = false;
         spool.clear();
         openStream();

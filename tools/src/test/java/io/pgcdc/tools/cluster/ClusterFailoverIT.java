@@ -219,8 +219,7 @@ class ClusterFailoverIT {
 
     // What the next leader publishes on its own (a new snapshot, then the stream) holds every row.
     long committed = prefilled + writer.committed();
-    await("every row delivered by " + next.name()).atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(250))
-        .until(() -> deliveriesAfter(epoch).stream().map(Delivery::row).distinct().count() >= committed);
+    FaultBed.awaitRows("every row delivered by " + next.name(), () -> deliveriesAfter(epoch), committed);
     DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), deliveriesAfter(epoch), bed.slot());
     assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
     assertThat(DeliveryCheck.epochRegressions(bed.recorder().deliveries())).isEmpty();

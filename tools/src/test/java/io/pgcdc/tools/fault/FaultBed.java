@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
@@ -238,6 +239,16 @@ public final class FaultBed implements AutoCloseable {
     await("rows from " + node + " (log: " + node.log() + ")").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
         .failFast(() -> assertThat(node.isRunning()).as(() -> node + " exited:\n" + node.logTail(30)).isTrue())
         .until(() -> recorder().rowEvents() > before);
+  }
+
+  /**
+   * Waits until {@code deliveries} (read again at each poll: e.g. what followed an interrupted
+   * snapshot) hold {@code committed} distinct rows.
+   */
+  public static void awaitRows(String what, Supplier<List<Delivery>> deliveries, long committed) {
+    await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+        .until(() -> deliveries.get().stream().filter(Delivery::isRow).map(Delivery::row).distinct().count()
+            >= committed);
   }
 
   /** Waits until the recorder has taken everything the broker holds. */

@@ -53,9 +53,7 @@ class SnapshotKillIT {
     node.start();
     bed.awaitAllRowsWritten(writer);
     long committed = PREFILLED + writer.committed();
-    await("every row delivered by the second start").atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(250))
-        .until(() -> secondRun(firstRun).stream().filter(Delivery::isRow).map(Delivery::row).distinct().count()
-            >= committed);
+    FaultBed.awaitRows("every row delivered by the second start", () -> secondRun(firstRun), committed);
     assertThat(bed.slots()).containsExactly(bed.slot());
 
     DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), secondRun(firstRun), bed.slot());

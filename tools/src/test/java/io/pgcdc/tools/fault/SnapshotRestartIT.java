@@ -1,12 +1,8 @@
 package io.pgcdc.tools.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -49,13 +45,6 @@ class SnapshotRestartIT {
     return node;
   }
 
-  /** Waits until {@code deliveries} (read again at each poll) hold {@code committed} distinct rows. */
-  private static void awaitRows(Supplier<List<Delivery>> deliveries, long committed) {
-    await(committed + " rows delivered").atMost(FaultBed.PATIENCE).pollInterval(Duration.ofMillis(250))
-        .until(() -> deliveries.get().stream().filter(Delivery::isRow).map(Delivery::row).distinct().count()
-            >= committed);
-  }
-
   @Test
   void postgresRestartMidSnapshotMakesTheSameProcessTakeANewSnapshotAndLoseNothing() throws Exception {
     RowWriter writer = bed.writer(4_000, 16, 400);
@@ -71,7 +60,8 @@ class SnapshotRestartIT {
 
     // The interrupted snapshot's events come first (one channel, ring order); what follows them is
     // the new snapshot and the stream, which alone must hold every row.
-    awaitRows(() -> afterFirstSnapshot(firstSnapshot), committed);
+    FaultBed.awaitRows("every row delivered after the interrupted snapshot", () -> afterFirstSnapshot(firstSnapshot),
+        committed);
     DeliveryCheck.Verdict verdict = DeliveryCheck.verify(writer.committedRows(), afterFirstSnapshot(firstSnapshot),
         bed.slot());
     assertThat(verdict.problems()).as(verdict.summary()).isEmpty();
@@ -101,7 +91,7 @@ class SnapshotRestartIT {
       Servers.ensureRabbitRunning();
     }
     bed.awaitAllRowsWritten(writer);
-    awaitRows(bed.recorder()::deliveries, PREFILLED + writer.committed());
+    FaultBed.awaitRows("every row delivered", bed.recorder()::deliveries, PREFILLED + writer.committed());
 
     // One snapshot throughout: every delivery of a row, re-sends included, carries one id.
     DeliveryCheck.Verdict verdict = bed.verify(writer);
